@@ -1,0 +1,1 @@
+"""LLM backends, the ReAct agent, the router and the prompts."""

@@ -1,0 +1,61 @@
+"""The OpenAI-compatible backend against a real local HTTP server; the registry; the fake."""
+import pytest
+
+from agent.backends import BackendError, FakeBackend, OpenAICompatibleBackend, create_backend
+from config import settings_from_env
+from tests.fakes import FakeOpenAIServer
+
+
+def test_chat_sends_model_messages_and_schema():
+    with FakeOpenAIServer() as server:
+        server.then(reply='{"tool": "training_plan"}')
+        backend = OpenAICompatibleBackend(server.base_url, "internvl2", api_key="secret")
+        out = backend.chat([{"role": "user", "content": "hi"}], max_tokens=20, json_schema={"type": "object"})
+        req = server.requests[0]
+    assert out == '{"tool": "training_plan"}'
+    assert req["path"] == "/v1/chat/completions" and req["body"]["model"] == "internvl2"
+    assert req["body"]["response_format"]["type"] == "json_schema"
+    assert req["headers"]["Authorization"] == "Bearer secret"
+
+
+def test_image_parts_pass_through_as_data_urls():
+    image = {"type": "image_url", "image_url": {"url": "data:image/jpeg;base64,AAAA"}}
+    with FakeOpenAIServer() as server:
+        OpenAICompatibleBackend(server.base_url, "internvl2").chat(
+            [{"role": "user", "content": [{"type": "text", "text": "what is this"}, image]}])
+        parts = server.requests[0]["body"]["messages"][0]["content"]
+    assert parts[1]["image_url"]["url"].startswith("data:image/jpeg;base64,")
+
+
+@pytest.mark.parametrize("step,match", [({"status": 503}, "503"), ({"raw": "not json"}, "malformed"),
+                                        ({"raw": '{"choices": []}'}, "malformed")])
+def test_server_errors_become_backend_errors(step, match):
+    with FakeOpenAIServer() as server:
+        server.then(**step)
+        with pytest.raises(BackendError, match=match):
+            OpenAICompatibleBackend(server.base_url, "m").chat([{"role": "user", "content": "x"}])
+
+
+def test_timeout_is_clean():
+    with FakeOpenAIServer() as server:
+        server.then(delay_s=1.0, reply="late")
+        with pytest.raises(BackendError, match="timed out"):
+            OpenAICompatibleBackend(server.base_url, "m", timeout_s=0.2).chat([{"role": "user", "content": "x"}])
+
+
+def test_streaming_reassembles_the_reply():
+    with FakeOpenAIServer() as server:
+        server.then(reply="push the floor away")
+        pieces = list(OpenAICompatibleBackend(server.base_url, "m").stream([{"role": "user", "content": "x"}]))
+    assert " ".join(pieces) == "push the floor away"
+
+
+def test_registry_and_fake():
+    s = settings_from_env({})
+    assert create_backend("local", s).name == "local"
+    with pytest.raises(ValueError, match="local, openai, fake"):
+        create_backend("gpt", s)
+    fake = FakeBackend(["a"])
+    assert fake.chat([{"role": "user", "content": "q"}]) == "a"
+    with pytest.raises(BackendError):
+        fake.chat([])
