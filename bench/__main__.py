@@ -6,7 +6,7 @@ from pathlib import Path
 
 
 def main() -> None:
-    names = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent))
+    names = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
                    if m.name not in ("table", "__main__"))
     if len(sys.argv) < 2 or sys.argv[1] not in names:
         print(f"usage: python -m bench {{{'|'.join(names)}}} [--json]")
