@@ -133,6 +133,47 @@ class FakeBackend:
         return True
 
 
+class FallbackBackend:
+    """Use the server while it answers; on an error or timeout switch to the local model.
+
+    `active` says which one served the last call, so the UI and /health can show the fallback.
+    """
+
+    def __init__(self, primary, fallback):
+        self.primary, self.fallback = primary, fallback
+        self.active = primary.name
+        self.last_error = ""
+
+    @property
+    def name(self) -> str:
+        return self.active
+
+    @property
+    def supports_images(self) -> bool:
+        return self.active == self.primary.name and self.primary.supports_images
+
+    def chat(self, messages, max_tokens=256, temperature=0.0, json_schema=None) -> str:
+        try:
+            out = self.primary.chat(messages, max_tokens, temperature, json_schema)
+            self.active = self.primary.name
+            return out
+        except BackendError as exc:
+            self.active, self.last_error = self.fallback.name, str(exc)
+            return self.fallback.chat(messages, max_tokens, temperature, json_schema)
+
+    def stream(self, messages, max_tokens=256, temperature=0.0) -> Iterator[str]:
+        try:
+            pieces = list(self.primary.stream(messages, max_tokens, temperature))
+            self.active = self.primary.name
+            yield from pieces
+        except BackendError as exc:
+            self.active, self.last_error = self.fallback.name, str(exc)
+            yield from self.fallback.stream(messages, max_tokens, temperature)
+
+    def is_ready(self) -> bool:
+        return self.primary.is_ready() or self.fallback.is_ready()
+
+
 def _text_only(messages: list[dict]) -> list[dict]:
     """Flatten multimodal content parts to text for text-only models."""
     flat = []
@@ -145,11 +186,14 @@ def _text_only(messages: list[dict]) -> list[dict]:
 
 
 def create_backend(name: str, settings) -> object:
-    """Backend by name from Settings: 'local', 'openai' or 'fake'."""
+    """Backend by name from Settings: 'local', 'openai', 'fake', or 'auto' (server with local fallback)."""
+    if name == "auto":
+        local = create_backend("local", settings)
+        return FallbackBackend(create_backend("openai", settings), local) if settings.llm_url else local
     if name == "local":
         return LocalBackend(settings.local_llm, str(settings.cache_dir), settings.llm_context, settings.llm_threads)
     if name == "openai":
         return OpenAICompatibleBackend(settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout_s)
     if name == "fake":
         return FakeBackend()
-    raise ValueError(f"unknown LLM backend {name!r}; known: local, openai, fake")
+    raise ValueError(f"unknown LLM backend {name!r}; known: auto, local, openai, fake")

@@ -53,9 +53,31 @@ def test_streaming_reassembles_the_reply():
 def test_registry_and_fake():
     s = settings_from_env({})
     assert create_backend("local", s).name == "local"
-    with pytest.raises(ValueError, match="local, openai, fake"):
+    with pytest.raises(ValueError, match="auto, local, openai, fake"):
         create_backend("gpt", s)
     fake = FakeBackend(["a"])
     assert fake.chat([{"role": "user", "content": "q"}]) == "a"
     with pytest.raises(BackendError):
         fake.chat([])
+
+
+def test_fallback_switches_to_local_when_server_fails_and_back_when_it_recovers():
+    from agent.backends import FallbackBackend
+
+    local = FakeBackend(["local answer"])
+    local.name = "local"
+    with FakeOpenAIServer() as server:
+        server.then(status=503).then(reply="server answer")
+        backend = FallbackBackend(OpenAICompatibleBackend(server.base_url, "internvl2"), local)
+        assert backend.chat([{"role": "user", "content": "x"}]) == "local answer"
+        assert backend.active == "local" and "503" in backend.last_error
+        assert backend.chat([{"role": "user", "content": "x"}]) == "server answer"
+        assert backend.active == "openai"
+
+
+def test_auto_without_url_is_local_and_with_url_falls_back():
+    from agent.backends import FallbackBackend
+
+    assert create_backend("auto", settings_from_env({})).name == "local"
+    auto = create_backend("auto", settings_from_env({"FITNESSLM_LLM_URL": "http://127.0.0.1:9/v1"}))
+    assert isinstance(auto, FallbackBackend)

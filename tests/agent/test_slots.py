@@ -1,0 +1,38 @@
+"""Profile facts are picked out of free text in both languages and remembered across turns."""
+from agent.language import detect_language
+from agent.slots import extract_profile, merge_profile
+
+
+def test_english_profile():
+    p = extract_profile("I'm a 30 year old man, 70 kg, 175 cm, want to build muscle 4 days a week, "
+                        "60 minutes, at the gym. My knee hurts.")
+    assert p == {"age": 30, "weight_kg": 70, "height_cm": 175, "days_per_week": 4, "minutes_per_session": 60,
+                 "sex": "male", "goal": "hypertrophy", "place": "gym", "limitations": ["knee"]}
+
+
+def test_chinese_profile_with_jin_and_chinese_numerals():
+    p = extract_profile("我是女生，25岁，身高165厘米，体重120斤，想减脂，每周三天，每次45分钟，在家练，腰不好")
+    assert p["sex"] == "female" and p["age"] == 25 and p["height_cm"] == 165 and p["weight_kg"] == 60
+    assert p["goal"] == "fat_loss" and p["days_per_week"] == 3 and p["place"] == "home"
+    assert p["limitations"] == ["lower_back"]
+
+
+def test_imperial_units_convert():
+    p = extract_profile("I weigh 150 lbs and I'm 1.80 m tall")
+    assert p["weight_kg"] == 68.0 and p["height_cm"] == 180.0
+
+
+def test_memory_merges_newer_facts_and_accumulates_limitations():
+    mem = merge_profile({"weight_kg": 80, "limitations": ["knee"]}, {"weight_kg": 78, "limitations": ["shoulder"]})
+    assert mem == {"weight_kg": 78, "limitations": ["knee", "shoulder"]}
+
+
+def test_nothing_found_in_small_talk():
+    assert extract_profile("hello there!") == {}
+
+
+def test_language_detection():
+    assert detect_language("怎么练腿") == "zh"
+    assert detect_language("how do I train legs") == "en"
+    assert detect_language("深蹲 squat 怎么做") == "zh"
+    assert detect_language("123 !!", default="zh") == "zh"
