@@ -1,0 +1,372 @@
+"""The exercise GIF library: generated demonstrations + the user's own clips, searchable in zh and en.
+
+Why this shape:
+- Every exercise in the knowledge base has a GIF drawn by `gif_render` (licence-clean). GIFs are
+  derived files, so they live in the cache (`<cache>/gifs/<id>.<render key>.gif`), not in git: the
+  first request for one renders it (~0.1 s) and `python -m indexes.build_gifs` renders all up front.
+  Nothing is downloaded, so the app path works offline.
+- Users add GIF/MP4 clips to a folder (the app's: `<data_dir>/clips`) with a captions file (`captions.json`: a list of {file,
+  caption_en, caption_zh, exercise_id}, or `captions.csv` with those columns). The file is untrusted:
+  absolute paths, `..`, links leading out of the folder, other file types or contents that are not
+  GIF/MP4 reject the whole file with every problem listed (`CaptionsError`).
+- Captions (one vector per language) are embedded with a packaged multilingual model into a FAISS
+  IndexFlatIP (cosine on normalised rows) persisted with a manifest. `sync()` re-embeds only texts it
+  has not seen: adding a clip embeds its captions, a changed exercise name re-embeds that row, and a
+  different embedder or manifest version rebuilds from scratch.
+- Search fuses vector ranks with BM25 ranks (reciprocal rank fusion) after correcting misspelt
+  English words against the caption vocabulary; an exact clip / exercise id skips search.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+import shutil
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from . import bm25
+
+MANIFEST_VERSION = 1
+CLIP_MAGIC = {".gif": (b"GIF87a", b"GIF89a"), ".mp4": (b"ftyp",)}
+MAX_CAPTION_CHARS = 300
+FLAT_MAX_ROWS = 50_000   # exact search up to here; above, HNSW (python -m bench index_scaling: flat 21 ms at 100k)
+CANDIDATES = 50          # vector / BM25 candidates fused per query
+# "rerank" adds to the RRF score (top hits differ by ~0.001-0.005) the caption cosine and the share of
+# the clip's name the query mentions, so "hammer curl" prefers "Hammer curl" over "Cross-body hammer
+# curl". Weights from a small grid on the eval set; 0.1-0.2 / 0.04-0.08 all score the same.
+COSINE_WEIGHT = 0.15
+RERANK_WEIGHT = 0.06
+# Relevance floor (measured on the off-topic queries of bench/retrieval_eval.jsonl): a request is
+# about the library when the best caption cosine reaches HI, or reaches LO while the top clips' names
+# are at least MIN_COVERAGE mentioned by the query. MiniLM maps any Chinese text to [UNK] (cosine 1.0
+# for gibberish), so for it only the name-coverage rule counts.
+GATE = {"use-multilingual": (0.5, 0.35), "e5-small": (0.89, 0.84), "minilm": (1.01, 0.35)}
+MIN_COVERAGE = 0.4
+# Measured best on bench/retrieval_eval.jsonl (`python -m bench retrieval`): highest recall@1 and the
+# fastest queries of the three packaged embedders.
+DEFAULT_METHOD = "rerank"  # vector | bm25 | hybrid | rerank
+DEFAULT_EMBEDDER = "use-multilingual"
+_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,80}$")
+
+
+class CaptionsError(ValueError):
+    """A user captions file that cannot be trusted; `problems` lists every reason."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("rejected captions file:\n" + "\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Clip:
+    id: str              # exercise id for generated clips, "user:<file>" for user clips
+    exercise_id: str     # "" when a user clip names none
+    caption_en: str
+    caption_zh: str
+    keywords: str        # extra words for keyword search: pattern, equipment, muscles (both languages)
+    source: str          # "generated" | "user"
+    file: str            # user clips: path relative to the clips folder; generated: ""
+
+    def texts(self) -> list[str]:
+        return [t for _, t in self.texts_by_lang()]
+
+    def texts_by_lang(self) -> list[tuple[str, str]]:
+        return [(lang, t) for lang, t in (("en", self.caption_en), ("zh", self.caption_zh)) if t]
+
+
+def exercise_clips(kb) -> list[Clip]:
+    """One generated clip per exercise, captioned with its names; keywords say pattern, kit, muscles."""
+    clips = []
+    for ex in kb.exercises.values():
+        words = []
+        for lang in ("en", "zh"):
+            words.append(kb.label("patterns", ex.pattern, lang))
+            words += [kb.equipment[e].name.get(lang) if e in kb.equipment else e.replace("_", " ") for e in ex.equipment]
+            words += [kb.label("muscles", m, lang) for m in ex.primary_muscles]
+        clips.append(Clip(ex.id, ex.id, ex.name.en, ex.name.zh, " ".join(words), "generated", ""))
+    return clips
+
+
+def _check_entry(root: Path, entry: dict, n: int) -> tuple[Clip | None, list[str]]:
+    where = f"entry #{n}"
+    if not isinstance(entry, dict):
+        return None, [f"{where}: expected an object with file and captions"]
+    problems = []
+    name = str(entry.get("file") or "").strip()
+    raw = Path(name)
+    if not name:
+        problems.append(f"{where}: missing 'file'")
+    elif raw.is_absolute() or name.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", name):
+        problems.append(f"{where}: absolute path {name!r} is not allowed; give a path inside the clips folder")
+    elif ".." in re.split(r"[\\/]", name):
+        problems.append(f"{where}: '..' in {name!r} would leave the clips folder")
+    else:
+        path = root / name
+        try:
+            inside = path.resolve(strict=True).is_relative_to(root.resolve())
+        except (OSError, RuntimeError):
+            inside = None
+        suffix = path.suffix.lower()
+        if inside is None:
+            problems.append(f"{where}: {name!r} does not exist")
+        elif not inside:
+            problems.append(f"{where}: {name!r} links outside the clips folder")
+        elif suffix not in CLIP_MAGIC:
+            problems.append(f"{where}: {name!r} is not a .gif or .mp4 file")
+        elif not path.resolve().is_file():
+            problems.append(f"{where}: {name!r} is not a regular file")
+        else:
+            head = path.resolve().read_bytes()[:12]
+            if not any(head.startswith(m) or head[4:8] == m for m in CLIP_MAGIC[suffix]):
+                problems.append(f"{where}: {name!r} does not contain {suffix[1:].upper()} data")
+    en, zh = (str(entry.get(k) or "").strip() for k in ("caption_en", "caption_zh"))
+    if not (en or zh):
+        problems.append(f"{where}: needs caption_en or caption_zh")
+    if len(en) > MAX_CAPTION_CHARS or len(zh) > MAX_CAPTION_CHARS:
+        problems.append(f"{where}: captions are limited to {MAX_CAPTION_CHARS} characters")
+    ex_id = str(entry.get("exercise_id") or "").strip()
+    if ex_id and not _ID.match(ex_id):
+        problems.append(f"{where}: exercise_id {ex_id!r} is not an id (lower-case letters, digits, _ and -)")
+    if problems:
+        return None, problems
+    return Clip(f"user:{raw.as_posix()}", ex_id, en, zh, "", "user", raw.as_posix()), []
+
+
+def read_captions(clips_dir: Path | str) -> list[Clip]:
+    """The user clips listed in the folder's captions file ([] when there is none); raises CaptionsError."""
+    root = Path(clips_dir)
+    json_path, csv_path = root / "captions.json", root / "captions.csv"
+    if json_path.is_file():
+        try:
+            entries = json.loads(json_path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise CaptionsError([f"captions.json: not valid JSON ({exc})"]) from exc
+        if not isinstance(entries, list):
+            raise CaptionsError(["captions.json: expected a list of entries"])
+    elif csv_path.is_file():
+        with csv_path.open(encoding="utf-8", newline="") as fh:
+            entries = list(csv.DictReader(fh))
+    else:
+        return []
+    clips, problems, seen = [], [], set()
+    for n, entry in enumerate(entries, 1):
+        clip, found = _check_entry(root, entry, n)
+        problems += found
+        if clip and clip.id in seen:
+            problems.append(f"entry #{n}: {clip.file!r} is listed twice")
+        elif clip:
+            seen.add(clip.id)
+            clips.append(clip)
+    if problems:
+        raise CaptionsError(problems)
+    return clips
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+class GifLibrary:
+    """Clips + their FAISS caption index under `index_dir`; generated GIFs rendered into `gif_dir`."""
+
+    def __init__(self, kb, embedder, index_dir: Path | str, gif_dir: Path | str, clips_dir: Path | str | None = None):
+        self.kb, self.embedder = kb, embedder
+        self.index_dir, self.gif_dir = Path(index_dir), Path(gif_dir)
+        self.clips_dir = Path(clips_dir) if clips_dir else None
+        self.clips: dict[str, Clip] = {}
+        self._rows: list[str] = []          # clip id of each index row
+        self._index = faiss.IndexFlatIP(embedder.dim)
+        self._bm25: bm25.BM25 | None = None
+        self.last_sync: dict = {}
+        self.sync()
+
+    # ------------------------------------------------------------ building
+    def sync(self) -> dict:
+        """Bring the index up to date with the knowledge base and the captions file; embeds only new texts."""
+        clips = exercise_clips(self.kb) + (read_captions(self.clips_dir) if self.clips_dir else [])
+        rows = [(c.id, t) for c in clips for t in c.texts()]
+        self._row_langs = [lang for c in clips for lang, _ in c.texts_by_lang()]
+        manifest_path, index_path = self.index_dir / "manifest.json", self.index_dir / "clips.faiss"
+        known: dict[str, np.ndarray] = {}
+        old = {}
+        if manifest_path.is_file() and index_path.is_file():
+            try:
+                old = json.loads(manifest_path.read_text(encoding="utf-8"))
+                same = (old.get("version"), old.get("embedder"), old.get("dim")) == (
+                    MANIFEST_VERSION, self.embedder.name, self.embedder.dim)
+                index = faiss.read_index(str(index_path)) if same else None
+            except (ValueError, RuntimeError, AttributeError):  # unreadable files: rebuild
+                same, index = False, None
+            if same and index.ntotal == len(old.get("text_sha", [])):
+                vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, self.embedder.dim))
+                known = dict(zip(old["text_sha"], vectors))
+            else:
+                old = {}
+        shas = [_sha(t) for _, t in rows]
+        new = sorted({s: t for s, (_, t) in zip(shas, rows) if s not in known}.items())
+        if new:
+            for (s, _), vec in zip(new, self.embedder.embed_documents([t for _, t in new])):
+                known[s] = vec
+        matrix = np.array([known[s] for s in shas], np.float32).reshape(len(rows), self.embedder.dim)
+        self._index = (faiss.IndexFlatIP(self.embedder.dim) if len(rows) <= FLAT_MAX_ROWS
+                       else faiss.IndexHNSWFlat(self.embedder.dim, 32, faiss.METRIC_INNER_PRODUCT))
+        if len(rows) > FLAT_MAX_ROWS:
+            self._index.hnsw.efSearch = 64  # recall@10 0.99 at 100k in the scaling bench
+        self._index.add(matrix)
+        self._rows = [cid for cid, _ in rows]
+        self.clips = {c.id: c for c in clips}
+        self._bm25 = bm25.BM25([bm25.tokenize(" ".join(c.texts() + [c.keywords])) for c in clips],
+                               surface=[" ".join(c.texts() + [c.keywords]) for c in clips])
+        self._names = {c.id: [set(bm25.tokenize(t)) for t in c.texts()] for c in clips}
+        manifest = {"version": MANIFEST_VERSION, "embedder": self.embedder.name, "dim": self.embedder.dim,
+                    "rows": self._rows, "text_sha": shas, "clips": [asdict(c) for c in clips]}
+        changed = {k: old.get(k) for k in manifest} != manifest
+        if changed:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            tmp = self.index_dir / "clips.faiss.tmp"
+            faiss.write_index(self._index, str(tmp))
+            os.replace(tmp, index_path)
+            _write_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
+        self.last_sync = {"clips": len(clips), "rows": len(rows), "embedded": len(new),
+                          "rebuilt": not old, "written": changed}
+        return self.last_sync
+
+    def add_clip(self, source: Path | str, caption_en: str = "", caption_zh: str = "", exercise_id: str = "") -> Clip:
+        """Copy a GIF/MP4 into the clips folder, append it to captions.json and index it incrementally."""
+        if self.clips_dir is None:
+            raise ValueError("this library has no clips folder")
+        src = Path(source)
+        self.clips_dir.mkdir(parents=True, exist_ok=True)
+        if (self.clips_dir / "captions.csv").is_file() and not (self.clips_dir / "captions.json").is_file():
+            raise ValueError("the clips folder uses captions.csv; add a row there and call sync()")
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", src.name)
+        dest, n = self.clips_dir / safe, 1
+        while dest.exists() and dest.read_bytes() != src.read_bytes():  # never overwrite another clip
+            dest, n = self.clips_dir / f"{Path(safe).stem}-{n}{Path(safe).suffix}", n + 1
+        copied = not dest.exists()
+        if copied:
+            shutil.copyfile(src, dest)
+        captions_path = self.clips_dir / "captions.json"
+        entries = json.loads(captions_path.read_text(encoding="utf-8")) if captions_path.is_file() else []
+        entry = {"file": dest.name, "caption_en": caption_en, "caption_zh": caption_zh, "exercise_id": exercise_id}
+        clip, problems = _check_entry(self.clips_dir, entry, len(entries) + 1)
+        if problems:
+            if copied:
+                dest.unlink()
+            raise CaptionsError(problems)
+        entries = [e for e in entries if e.get("file") != dest.name] + [entry]
+        _write_atomic(captions_path, json.dumps(entries, ensure_ascii=False, indent=1).encode("utf-8"))
+        self.sync()
+        return clip
+
+    # ------------------------------------------------------------ lookup
+    def path_for(self, clip: Clip, zh_font: str | None = None) -> Path:
+        """The clip's file; a generated GIF is rendered into the cache the first time it is asked for."""
+        if clip.source == "user":
+            return self.clips_dir / clip.file
+        from .gif_render import render_gif, render_key
+
+        ex = self.kb.exercises[clip.exercise_id]
+        path = self.gif_dir / f"{ex.id}.{render_key(ex, zh_font)}.gif"
+        if not path.is_file():
+            self.gif_dir.mkdir(parents=True, exist_ok=True)
+            _write_atomic(path, render_gif(ex, subtitle(self.kb, ex), zh_font))
+        return path
+
+    def get(self, exercise_id: str) -> Clip | None:
+        """The clip for an exercise id (a user's own clip of it wins over the generated one)."""
+        key = exercise_id.strip()
+        if key in self.clips and self.clips[key].source == "user":
+            return self.clips[key]
+        users = [c for c in self.clips.values() if c.source == "user" and c.exercise_id == key]
+        return users[-1] if users else self.clips.get(key)
+
+    def search(self, query: str, k: int = 3, method: str = DEFAULT_METHOD, gate: bool = True,
+               only_lang: str | None = None) -> list[tuple[Clip, float, float]]:
+        """Best clips for a free-text request: (clip, fused score, best caption cosine), best first.
+
+        `gate=False` skips the relevance floor; `only_lang` matches captions of one language only
+        (vector side), which the benchmark uses to measure cross-lingual retrieval.
+        """
+        query = (query or "").strip()[:500]
+        if not query or k <= 0 or not self.clips:
+            return []
+        exact = self.get(query.lower())
+        if exact is not None:
+            return [(exact, 1.0, 1.0)]
+        fixed = self._bm25.correct(query) if method in ("hybrid", "rerank") else query
+        qv = self.embedder.embed_queries([fixed])
+        sims, idx = self._index.search(qv, self._index.ntotal if only_lang else min(self._index.ntotal, CANDIDATES * 4))
+        best: dict[str, float] = {}
+        for s, i in zip(sims[0], idx[0]):
+            if i >= 0 and self._rows[i] not in best and only_lang in (None, self._row_langs[i]):
+                best[self._rows[i]] = float(s)
+        ids = list(self.clips)
+        keyword = [(ids[i], s) for i, s in self._bm25.search(bm25.tokenize(fixed), CANDIDATES)]
+        vector_rank = list(best)[:CANDIDATES]
+        if method == "vector":
+            ranked = [(cid, best[cid]) for cid in vector_rank]
+        elif method == "bm25":
+            ranked = keyword
+        else:
+            fused = bm25.rrf([vector_rank, [cid for cid, _ in keyword]])
+            if method == "rerank":
+                q = set(bm25.tokenize(fixed))
+                fused = {cid: s + RERANK_WEIGHT * self._coverage(cid, q) + COSINE_WEIGHT * best.get(cid, 0.0)
+                         for cid, s in fused.items()}
+            ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+        if gate:
+            hi, lo = GATE.get(self.embedder.name, (0.5, 0.35))
+            top_cos = max(best.values(), default=0.0)
+            q = set(bm25.tokenize(fixed))
+            top_cov = max((self._coverage(cid, q) for cid, _ in ranked[:max(k, 3)]), default=0.0)
+            if top_cos < hi and not (top_cov >= MIN_COVERAGE and top_cos >= lo):
+                return []  # nothing in the library is about this request
+        return [(self.clips[cid], float(score), best.get(cid, 0.0)) for cid, score in ranked[:k]]
+
+
+    def _coverage(self, clip_id: str, query_tokens: set[str]) -> float:
+        """IDF-weighted share of the clip's name that the query mentions (best language)."""
+        best = 0.0
+        for name in self._names.get(clip_id, ()):
+            total = sum(self._bm25.idf(t) for t in name)
+            if total > 0:
+                best = max(best, sum(self._bm25.idf(t) for t in name & query_tokens) / total)
+        return best
+
+
+def subtitle(kb, ex) -> str:
+    """Second caption line of a generated GIF: pattern and main muscles, in English."""
+    muscles = ", ".join(kb.label("muscles", m, "en").lower() for m in ex.primary_muscles[:2])
+    return f"{kb.label('patterns', ex.pattern, 'en')} · {muscles}" if muscles else kb.label("patterns", ex.pattern, "en")
+
+
+def default_library(embedder_name: str | None = None) -> GifLibrary:
+    """The app's library: knowledge base exercises + <data_dir>/clips (skipped, with a warning, when its
+    captions file is rejected), cached under <cache_dir>."""
+    from config import get_settings
+    from knowledge import load_knowledge
+    from runtime.embeddings import get_embedder
+
+    settings = get_settings()
+    name = embedder_name or DEFAULT_EMBEDDER
+    args = (load_knowledge(validate=False), get_embedder(name), settings.cache_dir / "indexes" / f"gifs-{name}",
+            settings.cache_dir / "gifs")
+    try:
+        return GifLibrary(*args, settings.data_dir / "clips")
+    except CaptionsError as exc:  # a bad captions file must not take the generated library down with it
+        warnings.warn(f"user clips ignored: {exc}", stacklevel=2)
+        return GifLibrary(*args)

@@ -1,0 +1,51 @@
+"""BM25 for mixed Chinese / English text: tokens, the Okapi formula, spelling correction, fusion."""
+import math
+
+import pytest
+
+from indexes import bm25
+
+
+def test_tokenize_mixes_jieba_words_characters_and_stemmed_english():
+    toks = bm25.tokenize("How do I do Pull-ups? 单臂哑铃划船")
+    assert "pullup" in toks and "pull" in toks and "up" in toks   # hyphen joined and split, plural stemmed
+    assert "how" not in toks and "do" not in toks                   # stop words dropped
+    assert "哑铃" in toks and "划船" in toks and "铃" in toks       # jieba words plus characters
+
+
+def test_tokenize_empty_and_symbols():
+    assert bm25.tokenize("") == []
+    assert bm25.tokenize("?!… —") == []
+
+
+def test_scores_match_okapi_formula():
+    docs = [["squat", "squat", "bar"], ["curl", "bar"], ["plank"]]
+    index = bm25.BM25(docs, k1=1.2, b=0.75)
+    n, avg = 3, (3 + 2 + 1) / 3
+    idf = math.log(1 + (n - 1 + 0.5) / (1 + 0.5))
+    expected = idf * 2 * 2.2 / (2 + 1.2 * (1 - 0.75 + 0.75 * 3 / avg))
+    assert index.scores(["squat"])[0] == pytest.approx(expected, rel=1e-5)
+    assert index.search(["squat"], 3) == [(0, pytest.approx(expected, rel=1e-5))]
+
+
+def test_search_unknown_or_empty_query_finds_nothing():
+    index = bm25.BM25([["squat"], ["curl"]])
+    assert index.search([], 5) == []
+    assert index.search(["zzz"], 5) == []
+    assert bm25.BM25([]).search(["squat"], 5) == []
+
+
+def test_correct_fixes_typos_against_the_corpus_words():
+    texts = ["Barbell Romanian deadlift", "Chin-up", "Jumping jacks", "Kettlebell swing"]
+    index = bm25.BM25([bm25.tokenize(t) for t in texts], surface=texts)
+    assert index.correct("romanain deadlfit") == "romanian deadlift"
+    assert index.correct("kettlebel swings") == "kettlebell swings"   # known stem kept as typed
+    assert index.correct("chinups") == "chinups" and "chinup" in bm25.tokenize("chinups")
+    assert index.correct("jumping jack") == "jumping jack"             # 'jack' stems to a corpus word
+    assert index.correct("how to do it") == "how to do it"             # short words untouched
+
+
+def test_rrf_rewards_agreement():
+    fused = bm25.rrf([["a", "b", "c"], ["b", "a"]], k=60)
+    assert max(fused, key=fused.get) in ("a", "b")
+    assert fused["c"] < fused["a"] and fused["a"] == pytest.approx(fused["b"])

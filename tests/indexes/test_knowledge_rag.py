@@ -1,0 +1,98 @@
+"""Knowledge RAG: LlamaIndex + FAISS persisted and reloaded, stale rebuilds, hybrid hits, cited answers."""
+import dataclasses
+
+import pytest
+
+from indexes import knowledge_rag
+from indexes.knowledge_rag import KnowledgeIndex, make_embed_model
+from knowledge.schema import Bilingual, Section
+from tests.indexes import HashEmbedder, tiny_kb
+
+
+@pytest.fixture
+def built(tmp_path):
+    return KnowledgeIndex(tiny_kb(), HashEmbedder(), tmp_path / "k"), tmp_path / "k"
+
+
+def test_index_persists_and_reloads_without_embedding(built):
+    first, folder = built
+    assert first.rebuilt and (folder / "manifest.json").is_file() and (folder / "docstore.json").is_file()
+    emb = HashEmbedder()
+    second = KnowledgeIndex(tiny_kb(), emb, folder)
+    assert not second.rebuilt and emb.embedded == 0
+    q = "how much protein per day"
+    assert [h.doc_id for h in second.search(q)] == [h.doc_id for h in first.search(q)]
+
+
+def test_changed_sources_rebuild_the_index(built):
+    _, folder = built
+    kb = tiny_kb()
+    d = kb.docs["sleep-recovery"]
+    new_en = (Section("Naps", "A short nap of twenty minutes can restore alertness."),) + d.sections.en[1:]
+    kb.docs["sleep-recovery"] = dataclasses.replace(d, sections=Bilingual(new_en, d.sections.zh))
+    index = KnowledgeIndex(kb, HashEmbedder(), folder)
+    assert index.rebuilt
+    assert index.search("short nap twenty minutes", 1, lang="en")[0].section == "Naps"
+    other = KnowledgeIndex(kb, HashEmbedder(name="other-model"), folder)  # a different embedder is stale too
+    assert other.rebuilt
+
+
+def test_hits_carry_citation_fields_in_the_query_language(built):
+    index, _ = built
+    hit = index.search("how much protein do I need per day")[0]
+    assert hit.doc_id == "protein-needs" and hit.lang == "en" and hit.section in ("Daily amount", "Per meal")
+    assert hit.sources == ("Source for protein-needs",) and hit.title.startswith("How much protein")
+    zh = index.search("每天需要多少蛋白质")[0]
+    assert zh.doc_id == "protein-needs" and zh.lang == "zh" and "蛋白质" in zh.text
+    assert index.search("每天需要多少蛋白质", lang="en")[0].lang == "en"   # shown in the asked language
+
+
+@pytest.mark.parametrize("method", ["vector", "bm25", "hybrid", "rerank"])
+def test_every_method_ranks_the_right_article_first(built, method):
+    index, _ = built
+    assert index.search("how many hours should adults sleep", 3, method=method)[0].doc_id == "sleep-recovery"
+
+
+def test_answer_cites_numbered_sources(built):
+    index, _ = built
+    ans = index.answer("how many hours should I sleep for recovery")
+    assert ans.found and ans.lang == "en" and "[1]" in ans.text and "Sources:" in ans.text
+    assert ans.citations[0]["doc_id"] == "sleep-recovery" and ans.citations[0]["section"]
+    zh = index.answer("训练前怎么热身")
+    assert zh.found and zh.lang == "zh" and "来源：" in zh.text and zh.citations[0]["doc_id"] == "warm-up"
+
+
+@pytest.mark.parametrize("query,lang", [("", "en"), ("   ", "en"), ("asdkjh qwe zxcv", "en"), ("量子力学是什么", "zh"),
+                                        ("x" * 5000, "en")])
+def test_off_topic_and_empty_questions_say_not_found(built, query, lang):
+    index, _ = built
+    ans = index.answer(query)
+    assert not ans.found and ans.text == knowledge_rag.NOT_FOUND[lang] and ans.citations == []
+
+
+def test_embedding_adapter_delegates_to_the_runtime_embedder():
+    emb = HashEmbedder()
+    model = make_embed_model(emb)
+    assert model.model_name == "hash-test"
+    assert model.get_query_embedding("squat") == pytest.approx(emb.embed_queries(["squat"])[0].tolist())
+    assert len(model.get_text_embedding_batch(["a b c", "d e f"])) == 2
+
+
+def test_detect_lang():
+    assert knowledge_rag.detect_lang("每天需要多少蛋白质") == "zh"
+    assert knowledge_rag.detect_lang("how much protein") == "en"
+    assert knowledge_rag.detect_lang("RPE 是什么意思") == "zh"
+
+
+@pytest.mark.slow
+def test_default_embedder_answers_from_real_articles(tmp_path):
+    from knowledge import load_knowledge
+    from knowledge.schema import KnowledgeBase
+    from runtime.embeddings import get_embedder
+
+    full = load_knowledge(validate=False)
+    kb = KnowledgeBase(vocab=full.vocab, docs={k: full.docs[k] for k in ("protein-needs", "sleep-recovery", "warm-up")})
+    index = KnowledgeIndex(kb, get_embedder(knowledge_rag.DEFAULT_EMBEDDER), tmp_path / "k")
+    assert index.search("每天需要多少蛋白质", 1)[0].doc_id == "protein-needs"
+    assert index.search("how long should I sleep", 1)[0].doc_id == "sleep-recovery"
+    assert not index.answer("what is the capital of France").found

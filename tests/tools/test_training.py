@@ -1,0 +1,208 @@
+"""Training planner: split by days, safety filters, time budget, volume, block, seeded variation, validator."""
+import copy
+import json
+import os
+import statistics
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from knowledge import load_knowledge
+from knowledge.schema import Bilingual, Exercise, KnowledgeBase
+from tools.profiles import EXPERIENCE, GOALS, LIMITATIONS, PLACES, ProfileError
+from tools.training import (MAJOR_GROUPS, SPLITS, TRAINING_RULES, estimate_session_s, plan_training_week,
+                            validate_training_plan)
+
+EXAMPLES = int(os.environ.get("FITNESSLM_PROPERTY_EXAMPLES", "300"))
+KB = load_knowledge()
+BASE = {"goal": "hypertrophy", "experience": "intermediate", "days_per_week": 4, "minutes_per_session": 60, "age": 30}
+
+
+def plan(**overrides):
+    profile = {**BASE, **overrides}
+    result = plan_training_week(profile, KB)
+    assert validate_training_plan(result, profile, KB) == []
+    return result
+
+
+def exercises(p):
+    return [it for s in p["sessions"] for it in s["exercises"]]
+
+
+def test_same_profile_same_plan_and_variations_differ():
+    a, b = plan(), plan()
+    assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+    v1 = plan_training_week(BASE, KB, variation=1)
+    assert validate_training_plan(v1, BASE, KB) == []
+    assert [it["exercise_id"] for it in exercises(v1)] != [it["exercise_id"] for it in exercises(a)]
+
+
+@pytest.mark.parametrize("days, kinds", [(1, ("full_body",)), (2, ("full_body",) * 2), (3, ("full_body",) * 3),
+                                         (4, ("upper", "lower") * 2), (5, ("push", "pull", "legs", "upper", "lower")),
+                                         (6, ("push", "pull", "legs") * 2), (7, ("push", "pull", "legs") * 2)])
+def test_split_follows_days_per_week(days, kinds):
+    p = plan(experience="advanced", days_per_week=days)
+    assert tuple(s["split"] for s in p["sessions"] if s["kind"] == "resistance") == kinds
+    assert len(p["sessions"]) == days
+    if days == 7:
+        assert [s["kind"] for s in p["sessions"]].count("cardio") == 1  # a midweek recovery day
+
+
+def test_beginners_get_at_most_three_resistance_days():
+    p = plan(experience="beginner", days_per_week=6)
+    assert p["split"]["kinds"] == list(SPLITS[3]) and p["notes"]
+
+
+def test_each_major_group_twice_a_week_within_volume_and_time():
+    p = plan(days_per_week=3, minutes_per_session=75)
+    lo, hi = p["volume_range"]
+    for g in MAJOR_GROUPS:
+        assert lo <= p["weekly_sets"][g] <= hi
+        assert sum(any(it["group"] == g for it in s["exercises"]) for s in p["sessions"]) >= 2
+    for s in p["sessions"]:
+        assert estimate_session_s(s, 75) <= 75 * 60 and 4 <= len(s["exercises"]) <= 8
+
+
+def test_one_day_a_week_says_twice_is_not_met():
+    p = plan(days_per_week=1)
+    assert any("once" in n["en"] for n in p["notes"])
+
+
+def test_injured_areas_are_never_loaded():
+    p = plan(limitations=["knee", "shoulder"])
+    for it in exercises(p):
+        assert not {"knee", "shoulder"} & set(KB.exercises[it["exercise_id"]].contraindications)
+    if "quads" not in p["trainable_groups"]:
+        assert p["warnings"]  # it says which groups had no safe exercise
+
+
+def test_equipment_bodyweight_and_home():
+    for it in exercises(plan(place="bodyweight")):
+        assert it["equipment"] == []
+    for it in exercises(plan(place="home", equipment=["dumbbells", "weight bench"])):
+        assert set(it["equipment"]) <= {"dumbbell", "weight_bench"}
+
+
+def test_avoid_and_favour():
+    first = exercises(plan())[0]["exercise_id"]
+    assert first not in {it["exercise_id"] for it in exercises(plan(avoid_exercises=[first]))}
+    assert "goblet_squat" in {it["exercise_id"] for it in exercises(plan(favour_exercises=["goblet_squat"]))}
+
+
+def test_prescription_follows_goal_rows():
+    strength = [it for it in exercises(plan(goal="strength")) if it["load"]["type"] == "pct_1rm"
+                and it["mechanic"] == "compound"]
+    assert strength and all(it["reps"][1] <= 6 and it["load"]["pct_1rm"][0] >= 85 and it["rest_s"] >= 120
+                            for it in strength)
+    endurance = [it for it in exercises(plan(goal="endurance")) if it["unit"] == "reps"]
+    assert all(it["reps"][0] >= 12 and it["rest_s"] <= 30 for it in endurance)
+
+
+def test_block_progresses_then_deloads():
+    p = plan(experience="advanced", days_per_week=4, minutes_per_session=90)
+    w = p["weekly_sets_by_week"]
+    for g in MAJOR_GROUPS:
+        assert w[0][g] <= w[2][g] <= w[0][g] * 1.2 and w[3][g] <= 0.7 * w[0][g]
+    assert sum(w[2].values()) > sum(w[0].values())  # week 3 really overloads
+    assert all(it["progression"]["zh"] and it["deload"]["en"] for it in exercises(p))
+
+
+def test_parq_yes_gives_conservative_plan_with_referral():
+    p = plan(experience="advanced", parq={"chest_pain_activity": True})
+    assert p["referral"]["en"] and p["referral"]["zh"] and not p["block"]["escalates"]
+    assert all(it["load"]["rpe"][1] <= 6 and it["level"] == "beginner" for it in exercises(p))
+    assert all(it["sets_by_week"][2] == it["sets_by_week"][0] for it in exercises(p))
+
+
+def test_cardio_goals_follow_who():
+    p = plan(goal="fat_loss", days_per_week=5, minutes_per_session=45)
+    c = p["cardio"]
+    assert 150 <= c["target_min_per_week"] <= 300 and c["scheduled_min"] + c["extra_walking_min"] >= 150
+    assert any(s["kind"] == "cardio" for s in p["sessions"])
+
+
+def test_every_item_has_demo_reference_and_bilingual_text():
+    p = plan()
+    for it in exercises(p):
+        assert it["exercise_id"] in KB.exercises and it["name"]["en"] and it["name"]["zh"]
+        assert it["load"]["text"]["zh"] and it["cue"]["en"]
+    assert p["disclaimer"]["zh"] and p["sources"] and set(TRAINING_RULES) >= {"time", "safety", "volume"}
+
+
+def test_validator_catches_tampering():
+    p = plan(limitations=["knee"])
+    bad = copy.deepcopy(p)
+    item = bad["sessions"][0]["exercises"][0]
+    item.update(exercise_id="barbell_back_squat", group="quads", mechanic="compound")
+    assert any(m.startswith("[safety]") for m in validate_training_plan(bad, {**BASE, "limitations": ["knee"]}, KB))
+    bad = copy.deepcopy(p)
+    for it in bad["sessions"][0]["exercises"]:
+        it["sets_by_week"] = [9, 9, 9, 4]
+        it["sets"] = 9
+    assert any(m.startswith("[time]") for m in validate_training_plan(bad, {**BASE, "limitations": ["knee"]}, KB))
+    bad = copy.deepcopy(p)
+    bad["sessions"][0]["exercises"].reverse()
+    assert any(m.startswith("[order]") for m in validate_training_plan(bad, {**BASE, "limitations": ["knee"]}, KB))
+    assert validate_training_plan({"sessions": "nonsense"}, BASE, KB)[0].startswith("[meta]")
+
+
+def test_tiny_knowledge_base_without_options_does_not_crash():
+    bi = Bilingual("x", "x")
+    ex = Exercise(id="push_up", name=Bilingual("Push-up", "俯卧撑"), equipment=(), primary_muscles=("chest",),
+                  secondary_muscles=("triceps",), pattern="horizontal_push", mechanic="compound", level="beginner",
+                  force="push", steps=bi, cues=Bilingual(("Brace.",), ("收紧。",)), mistakes=bi,
+                  contraindications=("wrist",), home_friendly=True, source="test")
+    kb = KnowledgeBase(vocab={}, exercises={"push_up": ex})
+    p = plan_training_week({**BASE, "place": "bodyweight"}, kb)
+    assert validate_training_plan(p, {**BASE, "place": "bodyweight"}, kb) == []
+    assert p["trainable_groups"] == ["chest"] and p["warnings"]
+    empty = plan_training_week({**BASE, "limitations": ["wrist"], "place": "bodyweight"}, kb)
+    assert all(not s["exercises"] for s in empty["sessions"])
+
+
+def test_agent_adapter_summarises_or_asks_to_fix_fields():
+    pytest.importorskip("lagent")
+    from tools.training import TrainingPlanner
+
+    tool = TrainingPlanner(kb=KB)
+    reply = tool.run(goal="增肌", days_per_week=3, minutes_per_session=45, age=30, limitations="膝盖", lang="zh")
+    assert reply["split"] == "全身" and len(reply["sessions"]) == 3 and reply["disclaimer"]
+    err = tool.run(goal="hypertrophy", days_per_week=0, minutes_per_session=45, age=3)
+    assert "days_per_week" in err.errmsg and "age" in err.errmsg
+
+
+def test_invalid_profile_raises_profile_error():
+    with pytest.raises(ProfileError):
+        plan_training_week({**BASE, "days_per_week": 0}, KB)
+
+
+def test_generation_is_fast():
+    plan_training_week(BASE, KB)
+    times = []
+    for v in range(20):
+        t = time.perf_counter()
+        plan_training_week({**BASE, "days_per_week": 1 + v % 7}, KB, variation=v)
+        times.append(time.perf_counter() - t)
+    assert statistics.median(times) < 0.05  # issue target: ≤ 50 ms per plan
+
+
+EQUIPMENT = sorted(KB.equipment)
+profiles = st.fixed_dictionaries({
+    "goal": st.sampled_from(GOALS), "experience": st.sampled_from(EXPERIENCE), "days_per_week": st.integers(1, 7),
+    "minutes_per_session": st.integers(15, 180), "age": st.integers(13, 100), "place": st.sampled_from(PLACES),
+    "limitations": st.lists(st.sampled_from(LIMITATIONS), max_size=3, unique=True),
+    "equipment": st.one_of(st.none(), st.lists(st.sampled_from(EQUIPMENT), max_size=12, unique=True)),
+    "parq": st.lists(st.sampled_from(["bone_joint", "dizziness"]), max_size=1), "acute_symptoms": st.booleans(),
+    "pregnant": st.booleans(), "sex": st.sampled_from(["male", "female", "unspecified"]),
+    "avoid_exercises": st.lists(st.sampled_from(sorted(KB.exercises)), max_size=3),
+    "favour_exercises": st.lists(st.sampled_from(sorted(KB.exercises)), max_size=2)})
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profiles, st.integers(0, 5))
+def test_every_valid_profile_gets_a_valid_plan(profile, variation):
+    result = plan_training_week(profile, KB, variation=variation)
+    assert validate_training_plan(result, profile, KB) == []
+    json.dumps(result)  # plain data all the way down

@@ -1,0 +1,339 @@
+"""The "my gym" gallery and the offline CPU recogniser built on it.
+
+Why this file: a user teaches the app their own gym's machines with a few photos or webcam frames
+each (or a labelled folder tree `<label>/<image>`), and recognition must then work offline on a CPU.
+The gallery keeps photos as files and labels + features in SQLite under a folder the caller gives,
+so it survives restarts and can be listed, relabelled and pruned.
+
+The classifier (chosen by measurement, see `bench/recognition.py`): EfficientNet-Lite0 pooled
+1280-d features, signed-square-root then L2 normalised; each enrolled photo adds 8 views (itself,
+mirror, squashed, mirrored squashed, 4 corner crops); a multinomial logistic-regression head is fit
+on the enrolled views (scipy L-BFGS, cached until the gallery changes) and ranks the labels; the
+cosine similarity to the nearest enrolled view (uncentred) decides whether the photo shows enrolled
+equipment at all (open set). ImageNet classes that are equipment (dumbbell, barbell, horizontal
+bar, parallel bars, punching bag; ids from the catalog's `imagenet` field) work with no enrollment.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import re
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from tools.equipment import ACCEPT_CONFIDENCE, TOP_K, Prediction
+from tools.images import ImageInputError, load_image
+
+FEATURE_VERSION = "lite0-avg1280-ssqrt-v1"  # change when features change: stored ones are recomputed
+REJECT_SIMILARITY = 0.62   # cosine to the nearest enrolled view below which it is "not enrolled equipment"
+SIMILARITY_WIDTH = 0.015   # softness of that gate (logistic width, cosine units)
+IMAGENET_MIN = 0.15        # ImageNet softmax mass for an equipment class to count as a candidate
+LR_C = 10.0                # inverse L2 strength of the logistic-regression head
+STORE_SIDE = 512           # px; enrolled photos are stored at most this long (features use 224–288)
+IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif"}
+_LABEL_RE = re.compile(r"^[^/\\\x00-\x1f]{1,64}$")
+
+
+def normalise_label(label: str) -> str:
+    """'Leg Press Machine ' → 'leg_press_machine'; raises ValueError for empty or odd labels."""
+    out = re.sub(r"[\s\-]+", "_", str(label).strip()).lower()
+    if not _LABEL_RE.match(out) or out in (".", ".."):
+        raise ValueError(f"label {label!r} must be 1–64 characters without slashes")
+    return out
+
+
+def enrollment_views(img: Image.Image) -> list[Image.Image]:
+    """8 views of one photo, so a handful of enrolled photos covers framing and mirroring."""
+    sq = img.resize((288, 288), Image.BILINEAR)
+    crops = [sq.crop((x, y, x + 224, y + 224)) for x, y in ((0, 0), (64, 0), (0, 64), (64, 64))]
+    return [img, ImageOps.mirror(img), sq, ImageOps.mirror(sq), *crops]
+
+
+def normalise_features(feats: np.ndarray) -> np.ndarray:
+    """Signed square root, then unit length (rows)."""
+    f = np.sign(feats) * np.sqrt(np.abs(feats))
+    return (f / (np.linalg.norm(f, axis=1, keepdims=True) + 1e-8)).astype(np.float32)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, n_classes: int, c: float = LR_C,
+                 max_iter: int = 300) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression, L2 penalty ½‖W‖²/C (sklearn's convention), L-BFGS."""
+    from scipy.optimize import minimize
+
+    x = x.astype(np.float64)
+    n, d = x.shape
+    onehot = np.eye(n_classes)[y]
+
+    def loss(w):
+        weights, bias = w[: d * n_classes].reshape(d, n_classes), w[d * n_classes:]
+        z = x @ weights + bias
+        z -= z.max(1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(1, keepdims=True)
+        grad = p - onehot
+        value = -np.log(p[np.arange(n), y] + 1e-12).sum() + 0.5 / c * (weights * weights).sum()
+        return value, np.concatenate([(x.T @ grad + weights / c).ravel(), grad.sum(0)])
+
+    res = minimize(loss, np.zeros(d * n_classes + n_classes), jac=True, method="L-BFGS-B",
+                   options={"maxiter": max_iter})
+    return res.x[: d * n_classes].reshape(d, n_classes).astype(np.float32), res.x[d * n_classes:].astype(np.float32)
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(-1, keepdims=True)
+
+
+class Gallery:
+    """Enrolled photos under `root`: `gallery.sqlite` (labels, features) and `images/<hash>.jpg`."""
+
+    def __init__(self, root: Path | str, featurizer=None):
+        self.root = Path(root)
+        (self.root / "images").mkdir(parents=True, exist_ok=True)
+        self._featurizer = featurizer
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.root / "gallery.sqlite", check_same_thread=False)
+        self._db.executescript(
+            "CREATE TABLE IF NOT EXISTS items (id INTEGER PRIMARY KEY, label TEXT NOT NULL, file TEXT NOT NULL,"
+            " sha1 TEXT NOT NULL UNIQUE, source TEXT, created REAL, version TEXT, features BLOB, n_views INTEGER);"
+            "CREATE INDEX IF NOT EXISTS items_label ON items(label);"
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);")
+        self._db.commit()
+
+    @property
+    def featurizer(self):
+        if self._featurizer is None:
+            from runtime.vision import get_featurizer   # loads the network on first use only
+
+            self._featurizer = get_featurizer()
+        return self._featurizer
+
+    def close(self) -> None:
+        self._db.close()
+
+    @property
+    def revision(self) -> int:
+        """Goes up on every change; classifiers refit when it moves."""
+        row = self._db.execute("SELECT value FROM meta WHERE key='revision'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _bump(self) -> None:
+        self._db.execute("INSERT INTO meta(key, value) VALUES('revision', ?) ON CONFLICT(key) DO UPDATE SET value=?",
+                         (self.revision + 1, self.revision + 1))
+        self._db.commit()
+
+    def enroll(self, label: str, images: list, source: str = "upload") -> dict:
+        """Add photos (any input `load_image` takes) under `label`; bad or duplicate ones are reported."""
+        label = normalise_label(label)
+        if isinstance(images, (bytes, bytearray, str, Path, Image.Image, np.ndarray)):
+            images = [images]            # one photo or webcam frame
+        added, duplicates, errors = [], 0, []
+        for n, src in enumerate(images):
+            try:
+                img = load_image(src)
+            except ImageInputError as exc:
+                errors.append({"index": n, "error": exc.code, "message_en": exc.en, "message_zh": exc.zh})
+                continue
+            img.thumbnail((STORE_SIDE, STORE_SIDE), Image.BILINEAR)
+            buf = io.BytesIO()
+            img.save(buf, format="JPEG", quality=92)
+            sha1 = hashlib.sha1(buf.getvalue()).hexdigest()
+            with self._lock:
+                if self._db.execute("SELECT 1 FROM items WHERE sha1=?", (sha1,)).fetchone():
+                    duplicates += 1
+                    continue
+                feats = self._features(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+                file = f"images/{sha1[:16]}.jpg"
+                (self.root / file).write_bytes(buf.getvalue())
+                cur = self._db.execute(
+                    "INSERT INTO items(label, file, sha1, source, created, version, features, n_views)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (label, file, sha1, source, time.time(), FEATURE_VERSION, feats.tobytes(), len(feats)))
+                added.append(cur.lastrowid)
+        if added:
+            self._bump()
+        return {"label": label, "added": len(added), "ids": added, "duplicates": duplicates, "errors": errors}
+
+    def enroll_folder(self, folder: Path | str, source: str = "folder") -> dict:
+        """Bulk-enroll a `<label>/<image>` tree; returns counts per label and the files that failed."""
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise ValueError(f"{folder} is not a folder")
+        per_label, errors = {}, []
+        for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            files = sorted(p for p in sub.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_EXTS)
+            if not files:
+                continue
+            try:
+                out = self.enroll(sub.name, files, source)
+            except ValueError as exc:
+                errors.append({"file": str(sub), "error": "bad_label", "message_en": str(exc), "message_zh": "标签无效"})
+                continue
+            per_label[out["label"]] = per_label.get(out["label"], 0) + out["added"]
+            errors += [{**e, "file": str(files[e["index"]])} for e in out["errors"]]
+        return {"labels": per_label, "added": sum(per_label.values()), "errors": errors}
+
+    def items(self, label: str | None = None) -> list[dict]:
+        sql = "SELECT id, label, file, source, created FROM items"
+        rows = self._db.execute(sql + (" WHERE label=? ORDER BY id" if label else " ORDER BY id"),
+                                (normalise_label(label),) if label else ()).fetchall()
+        return [{"id": i, "label": lab, "path": str(self.root / f), "source": s, "created": c}
+                for i, lab, f, s, c in rows]
+
+    def labels(self) -> dict[str, int]:
+        return dict(self._db.execute("SELECT label, COUNT(*) FROM items GROUP BY label ORDER BY label").fetchall())
+
+    def relabel(self, old: str, new: str) -> int:
+        """Rename a label (merging into `new` if it exists); returns the items changed."""
+        with self._lock:
+            n = self._db.execute("UPDATE items SET label=? WHERE label=?",
+                                 (normalise_label(new), normalise_label(old))).rowcount
+            if n:
+                self._bump()
+        return n
+
+    def relabel_item(self, item_id: int, new: str) -> bool:
+        with self._lock:
+            n = self._db.execute("UPDATE items SET label=? WHERE id=?", (normalise_label(new), int(item_id))).rowcount
+            if n:
+                self._bump()
+        return bool(n)
+
+    def remove(self, item_ids: list[int]) -> int:
+        with self._lock:
+            rows = [self._db.execute("SELECT file FROM items WHERE id=?", (int(i),)).fetchone() for i in item_ids]
+            n = sum(self._db.execute("DELETE FROM items WHERE id=?", (int(i),)).rowcount for i in item_ids)
+            for row in rows:
+                if row:
+                    (self.root / row[0]).unlink(missing_ok=True)
+            if n:
+                self._bump()
+        return n
+
+    def remove_label(self, label: str) -> int:
+        return self.remove([it["id"] for it in self.items(label)])
+
+    def prune(self, max_per_label: int | None = None) -> dict:
+        """Keep the newest `max_per_label` per label, drop rows whose file is gone and orphan files."""
+        with self._lock:
+            drop = []
+            if max_per_label is not None:
+                for label in self.labels():
+                    drop += [it["id"] for it in sorted(self.items(label), key=lambda it: -it["id"])[max_per_label:]]
+            missing = [i for i, f in self._db.execute("SELECT id, file FROM items") if not (self.root / f).is_file()]
+            removed = self.remove(drop + [i for i in missing if i not in drop])
+            known = {f for (f,) in self._db.execute("SELECT file FROM items")}
+            orphans = [p for p in (self.root / "images").iterdir() if f"images/{p.name}" not in known]
+            for p in orphans:
+                p.unlink(missing_ok=True)
+        return {"removed_items": removed, "missing_files": len(missing), "orphan_files": len(orphans)}
+
+    def matrix(self) -> tuple[np.ndarray, list[str]]:
+        """(views × dim normalised features, label of each view); stale features are recomputed."""
+        feats, labels = [], []
+        with self._lock:
+            rows = self._db.execute("SELECT id, label, file, version, features, n_views FROM items ORDER BY id").fetchall()
+            for item_id, label, file, version, blob, n_views in rows:
+                if version != FEATURE_VERSION:
+                    arr = self._features(load_image(self.root / file))
+                    self._db.execute("UPDATE items SET version=?, features=?, n_views=? WHERE id=?",
+                                     (FEATURE_VERSION, arr.tobytes(), len(arr), item_id))
+                    self._db.commit()
+                else:
+                    arr = np.frombuffer(blob, np.float32).reshape(n_views, -1)
+                feats.append(arr)
+                labels += [label] * len(arr)
+        return (np.concatenate(feats) if feats else np.zeros((0, 0), np.float32)), labels
+
+    def _features(self, img: Image.Image) -> np.ndarray:
+        return normalise_features(self.featurizer.features(enrollment_views(img)))
+
+
+class EmbeddedRecognizer:
+    """Offline CPU recogniser: the gallery's logistic head + nearest-view gate, and ImageNet equipment classes."""
+
+    name = "embedded"
+
+    def __init__(self, gallery: Gallery | None = None, featurizer=None, imagenet_map: dict[int, str] | None = None,
+                 reject_similarity: float = REJECT_SIMILARITY, accept_confidence: float = ACCEPT_CONFIDENCE,
+                 imagenet_min: float = IMAGENET_MIN, c: float = LR_C):
+        self.gallery, self._featurizer = gallery, featurizer
+        self.imagenet_map = dict(imagenet_map or {})
+        self.reject_similarity, self.accept_confidence = reject_similarity, accept_confidence
+        self.imagenet_min, self.c = imagenet_min, c
+        self._head, self._head_rev = None, None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_kb(cls, kb, gallery: Gallery | None = None, **kw) -> "EmbeddedRecognizer":
+        """ImageNet indices of catalog items (the `imagenet` field) become zero-enrollment classes."""
+        return cls(gallery, imagenet_map={i: e.id for e in kb.equipment.values() for i in e.imagenet}, **kw)
+
+    @property
+    def featurizer(self):
+        if self._featurizer is None:
+            self._featurizer = self.gallery.featurizer if self.gallery is not None else _default_featurizer()
+        return self._featurizer
+
+    def _fit(self):
+        """(views, labels list, W, b) for the current gallery revision; refit only after changes."""
+        rev = self.gallery.revision if self.gallery is not None else None
+        with self._lock:
+            if self._head is None or rev != self._head_rev:
+                x, view_labels = self.gallery.matrix() if self.gallery is not None else (np.zeros((0, 0)), [])
+                names = sorted(set(view_labels))
+                w = b = None
+                if len(names) >= 2:
+                    y = np.array([names.index(lab) for lab in view_labels])
+                    w, b = fit_logistic(x, y, len(names), self.c)
+                self._head, self._head_rev = (x, view_labels, names, w, b), rev
+            return self._head
+
+    def predict(self, image: Image.Image, k: int = TOP_K) -> Prediction:
+        return self.predict_batch([image], k)[0]
+
+    def predict_batch(self, images: list[Image.Image], k: int = TOP_K) -> list[Prediction]:
+        """One network pass for several images (video frames)."""
+        feats, logits = self.featurizer.features_and_logits(images)
+        x, view_labels, names, w, b = self._fit()
+        q = normalise_features(feats)
+        return [self._one(q[i], softmax(logits[i]), x, view_labels, names, w, b, k) for i in range(len(images))]
+
+    def _one(self, q, probs, x, view_labels, names, w, b, k) -> Prediction:
+        scores: dict[str, float] = {}
+        detail: dict = {}
+        names = names if len(view_labels) else []
+        gate = 0.0
+        if len(view_labels):
+            sims = x @ q
+            best = int(np.argmax(sims))
+            detail["similarity"] = round(float(sims[best]), 4)
+            detail["nearest_label"] = view_labels[best]
+            gate = 1.0 / (1.0 + math.exp(-(float(sims[best]) - self.reject_similarity) / SIMILARITY_WIDTH))
+            p = softmax(q @ w + b) if w is not None else np.ones(1)
+            for name, pi in zip(names, p):
+                scores[name] = float(pi) * gate
+        imagenet: dict[str, float] = {}
+        for idx, eq_id in self.imagenet_map.items():
+            imagenet[eq_id] = imagenet.get(eq_id, 0.0) + float(probs[idx])
+        top_in = max(imagenet.values(), default=0.0)
+        for eq_id, pi in imagenet.items():   # enrolled labels are the user's own evidence: ImageNet only adds others
+            if pi >= self.imagenet_min and eq_id not in names:
+                scores[eq_id] = pi
+        in_domain = max(gate, 1.0 if top_in >= self.imagenet_min else top_in / self.imagenet_min)
+        source = "+".join(s for s, on in (("gallery", gate >= 0.5), ("imagenet", top_in >= self.imagenet_min)) if on)
+        cands = sorted(scores.items(), key=lambda kv: -kv[1])[:k]
+        return Prediction([(i, round(c, 4)) for i, c in cands], round(1.0 - in_domain, 4), source or "none", detail)
+
+
+def _default_featurizer():
+    from runtime.vision import get_featurizer
+
+    return get_featurizer()
