@@ -47,8 +47,10 @@ STEPS_PER_PORTION = 4         # portions move in quarter steps
 MIN_STEPS = 2                 # a food on the plate is at least half a portion
 PORTION_SCALE_KCAL = 2400     # above this daily target, maximum portions grow in proportion
 CANDIDATES_PER_SLOT = 20      # sampled per main meal and day (seeded; half for snacks): small, fast MILPs
+PROTEIN_PICKS = 4             # of them, drawn from the slot's PROTEIN_POOL most protein-dense foods
+PROTEIN_POOL = 12
 SOLVER_TIME_LIMIT_S = 0.3     # per MILP solve: it usually stops at its first feasible point in ~10 ms; a
-TRIES_PER_LEVEL = 2           # rare slow one is cut off and the day is re-sampled with another seed
+TRIES_PER_LEVEL = 3           # rare slow one is cut off and the day is re-sampled with another seed
 ROUNDING_MARGIN = 0.35        # continuous stage 1 aims inside 65% of each tolerance band, leaving room to round
 SLOT_SHARE = {"breakfast": 0.28, "lunch": 0.37, "dinner": 0.33, "snack": 0.10}  # China: 25-30/30-40/30-35 %
 SLOT_SHARE_BAND = (0.6, 1.4)  # each slot's kcal within this multiple of its share
@@ -300,12 +302,16 @@ def _seed(profile: NutritionProfile, salt: str) -> int:
 
 
 def _candidates(pool: list, slot: str, rng: random.Random, k: int, cuisine: str) -> list:
-    """Up to k foods for a slot, round-robin over food categories so each MILP sees a balanced menu."""
+    """Up to k foods for a slot: a few protein-dense ones (protein is the nutrient that most often binds),
+    then round-robin over food categories so each MILP sees a balanced menu."""
     foods = [f for f in pool if _kb_slot(slot) in f.meal_slots]
     skip = {"chinese": "western", "western": "chinese"}.get(cuisine)
     preferred = [f for f in foods if f.cuisine != skip]
     if len(preferred) >= min(k, 12):
         foods = preferred
+    dense = sorted(foods, key=lambda f: (-f.protein_g / max(f.kcal, 1), f.id))[:PROTEIN_POOL]
+    out: list = rng.sample(dense, min(PROTEIN_PICKS, len(dense), k // 3))
+    foods = [f for f in foods if f not in out]
     by_cat: dict[str, list] = {}
     for f in foods:
         by_cat.setdefault(f.category, []).append(f)
@@ -314,7 +320,6 @@ def _candidates(pool: list, slot: str, rng: random.Random, k: int, cuisine: str)
     cats = sorted(by_cat)
     rng.shuffle(cats)
     cats.sort(key=lambda c: c not in FOOD_GROUPS_DAILY)   # daily food groups first, so every sample has them
-    out: list = []
     while len(out) < k and any(by_cat.values()):
         for c in cats:
             if by_cat[c] and len(out) < k:
@@ -356,8 +361,8 @@ def _solve(cands: list[tuple[str, object]], targets: dict, slots: tuple[str, ...
             hi.append(b)
 
         idx = list(range(m))
-        for k in range(4):
-            row(idx, per_unit[:, k], goal[k] - limit[k] * (1 - margin), goal[k] + limit[k] * (1 - margin))
+        for k in range(4):                     # sum a n - dev+ + dev- = goal; the dev bounds carry the tolerance
+            row(idx + [2 * m + k, 2 * m + 4 + k], list(per_unit[:, k]) + [-1, 1], goal[k], goal[k])
         for i in idx:                          # MIN_STEPS y <= n <= U y
             row([i, m + i], [1, -upper[i]], -np.inf, 0)
             row([i, m + i], [1, -MIN_STEPS], 0, np.inf)
@@ -385,25 +390,29 @@ def _solve(cands: list[tuple[str, object]], targets: dict, slots: tuple[str, ...
                 if members:
                     row([m + i for i in members], [1] * len(members),
                         min(need, len({cands[i][1].id for i in members})), np.inf)
-        return coo_matrix((v_i, (r_i, c_i)), shape=(len(lo), 2 * m)).tocsr(), lo, hi
+        return coo_matrix((v_i, (r_i, c_i)), shape=(len(lo), 2 * m + 8)).tocsr(), lo, hi
 
-    c = np.concatenate([np.zeros(m), [cost.get(f.id, 0.0) for _, f in cands]])
-    bounds = Bounds(np.zeros(2 * m), np.concatenate([upper, np.ones(m)]))
-    message, margin = "", ROUNDING_MARGIN if tol is not None else 0.0
+    # With a tolerance any feasible point will do (costs only steer variety); without one (last resort)
+    # the objective is the summed % deviation.
+    c = np.concatenate([np.zeros(m), [cost.get(f.id, 0.0) for _, f in cands],
+                        np.tile(100 / goal, 2) if tol is None else np.zeros(8)])
+    margin = ROUNDING_MARGIN if tol is not None else 0.0
+    message = ""
     # continuous portions with a margin (room to round), without it, then integer steps
-    for integer_steps, band_margin in ((False, margin), (False, 0.0), (True, 0.0)):
-        if band_margin == 0.0 and not integer_steps and margin == 0.0:
-            continue
+    for integer_steps, band_margin in ((False, margin), (False, 0.0), (True, 0.0))[(0 if margin else 1):]:
         A, lo, hi = build(band_margin)
-        res = milp(c, integrality=np.concatenate([np.full(m, int(integer_steps)), np.ones(m)]), bounds=bounds,
-                   constraints=LinearConstraint(A, lo, hi),
-                   options={"time_limit": SOLVER_TIME_LIMIT_S, "mip_rel_gap": 1.0})  # first feasible is enough
+        dev_max = np.tile(limit * (1 - band_margin), 2)
+        bounds = Bounds(np.zeros(2 * m + 8), np.concatenate([upper, np.ones(m), dev_max]))
+        res = milp(c, integrality=np.concatenate([np.full(m, int(integer_steps)), np.ones(m), np.zeros(8)]),
+                   bounds=bounds, constraints=LinearConstraint(A, lo, hi),
+                   options={"time_limit": SOLVER_TIME_LIMIT_S,
+                            "mip_rel_gap": 1.0 if tol is not None else 0.05})  # first feasible is enough
         message = res.message
         if res.x is None:
             if band_margin == 0.0 or res.status == 1:   # infeasible, or slow: the caller resamples
                 return None, message
             continue
-        used = np.flatnonzero(res.x[m:] > 0.5)
+        used = np.flatnonzero(res.x[m:2 * m] > 0.5)
         x = _portion(used, res.x[:m], per_unit, fiber, upper, slot_of, len(slots), goal, limit, slot_lo, slot_hi,
                      fiber_min)
         if x is not None:
@@ -482,15 +491,15 @@ def _local_search(x, pu, fb, up, rows, goal, limit, slot_lo, slot_hi, fiber_min)
 LEVELS = (
     {"k": CANDIDATES_PER_SLOT, "tol": SOLVE_TOLERANCE, "min_foods": MIN_FOODS_PER_DAY, "categories": True,
      "fiber": True, "repeats": False, "relaxed": ()},
-    {"k": 90, "tol": SOLVE_TOLERANCE, "min_foods": MIN_FOODS_PER_DAY, "categories": True, "fiber": True,
+    {"k": 30, "tol": SOLVE_TOLERANCE, "min_foods": MIN_FOODS_PER_DAY, "categories": True, "fiber": True,
      "repeats": False, "relaxed": ()},
-    {"k": 90, "tol": SOLVE_TOLERANCE, "min_foods": 8, "categories": False, "fiber": True, "repeats": True,
+    {"k": 30, "tol": SOLVE_TOLERANCE, "min_foods": 8, "categories": False, "fiber": True, "repeats": True,
      "relaxed": ("diversity", "food_groups", "repeats")},
-    {"k": 120, "tol": 0.10, "min_foods": 3, "categories": False, "fiber": False, "repeats": True,
+    {"k": 40, "tol": 0.10, "min_foods": 3, "categories": False, "fiber": False, "repeats": True,
      "relaxed": ("diversity", "food_groups", "repeats", "fiber", "tolerance_10pct")},
-    {"k": 120, "tol": 0.25, "min_foods": 3, "categories": False, "fiber": False, "repeats": True,
+    {"k": 40, "tol": 0.25, "min_foods": 3, "categories": False, "fiber": False, "repeats": True,
      "relaxed": ("diversity", "food_groups", "repeats", "fiber", "best_effort")},
-    {"k": 120, "tol": None, "min_foods": 1, "categories": False, "fiber": False, "repeats": True,
+    {"k": 40, "tol": None, "min_foods": 3, "categories": False, "fiber": False, "repeats": True,
      "relaxed": ("diversity", "food_groups", "repeats", "fiber", "best_effort")},
 )
 _RELAXED_TEXT = {"diversity": ("fewer than 12 different foods", "少于 12 种食物"),
@@ -594,20 +603,26 @@ def grocery_list(week: list[dict], kb) -> list[dict]:
 def fit_protein_to_foods(targets: dict, profile: NutritionProfile, kb) -> dict:
     """Lower a protein target the allowed foods cannot supply (e.g. vegan with a soy allergy), explained.
 
-    One LP over the allowed foods (up to 2 portions each, a plausible day's food mass) maximises protein at
-    the calorie and fat targets; if that is short of the target, protein is set to 85% of the maximum (room
-    for fruit, grains and variety) and carbohydrate takes the energy back.
+    One LP over (meal slot, food) grams - up to 2 portions each, each meal near its energy share, a plausible
+    day's food mass - maximises protein at the calorie and fat targets. If the target is above 85% of that
+    maximum (room for fruit, grains and variety), protein is set there and carbohydrate takes the energy back.
     """
     foods = allowed_foods(profile, kb)
-    if not foods:
+    slots = SLOTS[profile.meals_per_day]
+    pairs = [(j, f) for j, s in enumerate(slots) for f in foods if _kb_slot(s) in f.meal_slots]
+    if not pairs:
         return targets
     kcal, fat = targets["kcal"], targets["fat_g"]
-    A = np.array([[f.kcal for f in foods], [f.fat_g for f in foods]]) / 100
+    shares = np.array([SLOT_SHARE[_kb_slot(s)] for s in slots])
+    shares = shares / shares.sum()
+    per_g = np.array([[f.kcal, f.fat_g] for _, f in pairs]).T / 100
+    slot_rows = np.array([[f.kcal / 100 if j == k else 0.0 for j, f in pairs] for k in range(len(slots))])
     mass_g = DAY_FOOD_MASS_G + DAY_FOOD_MASS_G_PER_KCAL * kcal
-    res = linprog(-np.array([f.protein_g for f in foods]) / 100,
-                  A_ub=np.vstack([A, -A, np.ones(len(foods))]),
-                  b_ub=[kcal * 1.02, fat * 1.04, -kcal * 0.98, -fat * 0.96, mass_g],
-                  bounds=[(0, 2 * f.portion_g) for f in foods], method="highs")
+    res = linprog(-np.array([f.protein_g for _, f in pairs]) / 100,
+                  A_ub=np.vstack([per_g, -per_g, np.ones(len(pairs)), slot_rows, -slot_rows]),
+                  b_ub=np.concatenate([[kcal * 1.02, fat * 1.04, -kcal * 0.98, -fat * 0.96, mass_g],
+                                       kcal * shares * SLOT_SHARE_BAND[1], -kcal * shares * SLOT_SHARE_BAND[0]]),
+                  bounds=[(0, 2 * f.portion_g) for _, f in pairs], method="highs")
     best = -res.fun if res.status == 0 else 0.0
     if targets["protein_g"] <= best * PROTEIN_REACH or best <= 0:
         return targets

@@ -1,0 +1,79 @@
+"""Tool results → short Markdown replies in the user's language (facts come only from the tool)."""
+from __future__ import annotations
+
+_L = {
+    "setup": ("Setup", "调整"), "steps": ("How to use", "使用步骤"), "safety": ("Safety", "安全要点"),
+    "mistakes": ("Common mistakes", "常见错误"), "muscles": ("Trains", "训练部位"),
+    "candidates": ("Closest matches", "最接近的候选"), "weekly": ("Weekly sets", "每周组数"),
+    "targets": ("Daily targets", "每日目标"), "day1": ("Day 1 meals", "第一天食谱"), "why": ("Why", "计算说明"),
+    "sources": ("Sources", "来源"), "no_gif": ("No matching demonstration found.", "没有找到匹配的动作示范。"),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    return _L[key][1 if lang == "zh" else 0]
+
+
+def _bullets(items) -> str:
+    return "\n".join(f"- {x}" for x in items)
+
+
+def equipment_card(card: dict, lang: str, message: str = "") -> str:
+    muscles = ", ".join(m["name"] if isinstance(m, dict) else m for m in card["muscles"])
+    parts = [message or f"**{card['name']}**", card["purpose"], f"**{_t('muscles', lang)}:** {muscles}",
+             f"**{_t('setup', lang)}**\n" + _bullets(card["setup"]),
+             f"**{_t('steps', lang)}**\n" + _bullets(card.get("steps") or card.get("usage", [])),
+             f"**{_t('safety', lang)}**\n" + _bullets(card["safety"]),
+             f"**{_t('mistakes', lang)}**\n" + _bullets(card["mistakes"])]
+    return "\n\n".join(parts)
+
+
+def recognition(result: dict, lang: str) -> str:
+    if result.get("card"):
+        return equipment_card(result["card"], lang, result.get("message", ""))
+    lines = [result.get("message", "")]
+    if result.get("candidates"):
+        lines.append(f"**{_t('candidates', lang)}:** " + ", ".join(
+            f"{c['name']} ({c['confidence']:.0%})" for c in result["candidates"][:3]))
+    return "\n\n".join(lines)
+
+
+def gifs(hits: list[dict], lang: str) -> str:
+    if not hits:
+        return _t("no_gif", lang)
+    return "\n".join(f"- {h.get('caption_zh' if lang == 'zh' else 'caption_en') or h.get('caption', '')}" for h in hits)
+
+
+def knowledge(result: dict, lang: str) -> str:
+    text = result["answer"]
+    cites = result.get("citations") or []
+    if cites:
+        text += f"\n\n**{_t('sources', lang)}**\n" + "\n".join(
+            f"[{i + 1}] {c.get('title', '')} — {c.get('section', '')}" for i, c in enumerate(cites))
+    return text
+
+
+def training(summary: dict, lang: str) -> str:
+    lines = [f"**{summary['split']}**"]
+    for s in summary["sessions"]:
+        cardio = f" + {s['cardio_min']} min cardio" if s.get("cardio_min") else ""
+        lines.append(f"\n**{s['day']} · {s['label']}** (~{s['minutes']} min{cardio})\n" + _bullets(s["exercises"]))
+    lines.append(f"\n**{_t('weekly', lang)}:** " + ", ".join(f"{k} {v}" for k, v in summary["weekly_sets"].items()))
+    lines += [f"- {n}" for n in summary["notes"][:4]]
+    if summary.get("referral"):
+        lines.append(f"\n⚠️ {summary['referral']}")
+    lines.append(f"\n_{summary['disclaimer']}_")
+    return "\n".join(lines)
+
+
+def nutrition(summary: dict, lang: str) -> str:
+    kcal = "千卡" if lang == "zh" else "kcal"
+    lines = [f"**{_t('targets', lang)}:** {summary['kcal']:.0f} {kcal} · P {summary['protein_g']:.0f} g · "
+             f"F {summary['fat_g']:.0f} g · C {summary['carb_g']:.0f} g · fibre {summary['fiber_g']:.0f} g · "
+             f"water {summary['water_ml']:.0f} ml", f"\n**{_t('why', lang)}**\n" + _bullets(summary["why"][:4]),
+             f"\n**{_t('day1', lang)}**"]
+    lines += [f"- {meal}: " + ", ".join(items) for meal, items in summary["day_1"].items()]
+    if summary.get("referral"):
+        lines.append(f"\n⚠️ {summary['referral']}")
+    lines.append(f"\n_{summary['disclaimer']}_")
+    return "\n".join(lines)
