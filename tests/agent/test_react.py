@@ -74,9 +74,10 @@ def test_render_step_text_protocol():
 
 @pytest.mark.slow
 def test_real_local_llm_full_react_turn():
-    backend = create_backend("local", settings_from_env({}))
-    agent, llm = build_react_agent(backend, [WeeklyVolume()], max_turn=3)
-    llm.max_tokens = 160
+    # the 0.5B model keeps this end-to-end turn short; the 1.5B default is exercised in tests/runtime
+    backend = create_backend("local", settings_from_env({"FITNESSLM_LOCAL_LLM": "qwen2.5-coder-0.5b"}))
+    agent, llm = build_react_agent(backend, [WeeklyVolume()], max_turn=2)
+    llm.max_tokens = 120
     ret = agent.chat("How many chest sets per week should a beginner do? Use the tool.")
     tools_called = [a.type for a in ret.actions]
     assert "WeeklyVolumeTest" in tools_called
