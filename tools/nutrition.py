@@ -306,7 +306,10 @@ def _candidates(pool: list, slot: str, rng: random.Random, k: int, cuisine: str)
     then round-robin over food categories so each MILP sees a balanced menu."""
     foods = [f for f in pool if _kb_slot(slot) in f.meal_slots]
     skip = {"chinese": "western", "western": "chinese"}.get(cuisine)
-    preferred = [f for f in foods if f.cuisine != skip]
+    # the cuisine preference never removes a daily food group (vegetables, fruit, grains) from the menu
+    kept_groups = {f.category for f in foods if f.cuisine != skip}
+    preferred = [f for f in foods if f.cuisine != skip or
+                 (f.category in FOOD_GROUPS_DAILY and f.category not in kept_groups)]
     if len(preferred) >= min(k, 12):
         foods = preferred
     dense = sorted(foods, key=lambda f: (-f.protein_g / max(f.kcal, 1), f.id))[:PROTEIN_POOL]

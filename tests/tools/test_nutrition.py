@@ -137,6 +137,17 @@ def test_unreachable_protein_is_lowered_and_explained():
     assert validate_nutrition_plan(plan, profile, KB) == []
 
 
+def test_cuisine_preference_never_drops_a_food_group():
+    """Regression (found at example 6,902 of 10,000): 'western' + gluten allergy left only Chinese grains."""
+    profile = {"sex": "male", "age": 87, "height_cm": 100.0, "weight_kg": 192.5, "activity": "sedentary",
+               "goal": "lose", "rate_kg_per_week": 0.0, "allergies": ["egg", "soy", "gluten"], "meals_per_day": 3,
+               "cuisine": "western", "chronic_disease": True}
+    plan = plan_nutrition(profile, KB)
+    assert validate_nutrition_plan(plan, profile, KB) == []
+    for day in plan["week_plan"]:
+        assert any(it["category"] in ("grain", "tuber") for m in day["meals"] for it in m["items"])
+
+
 def test_validator_catches_tampering(vegan_plan):
     profile, plan = vegan_plan
     bad = copy.deepcopy(plan)
