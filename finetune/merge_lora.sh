@@ -33,9 +33,13 @@ tree = ast.parse(pathlib.Path(cfg).read_text())
 base = next(n.value.value for n in tree.body
             if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "path")
 src = pathlib.Path(base)
-if not src.is_dir():  # a hub id: the small files only (already cached after training)
+if not src.is_dir():  # a hub id: use the copy cached by training; never download here
     from huggingface_hub import snapshot_download
-    src = pathlib.Path(snapshot_download(base, allow_patterns=["*.py", "*.json"]))
+    try:
+        src = pathlib.Path(snapshot_download(base, allow_patterns=["*.py", "*.json"], local_files_only=True))
+    except Exception as exc:
+        sys.exit(f"merge_lora.sh: base model {base} is not on disk ({exc}); set path in the config to a local "
+                 f"folder or fetch it first with: huggingface-cli download {base}")
 for f in sorted(src.iterdir()):
     if f.suffix == ".py" or f.name in ("preprocessor_config.json", "generation_config.json"):
         if not (out / f.name).exists():
