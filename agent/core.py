@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from . import render
-from .language import detect_language
+from knowledge.language import detect_language
 from .router import Router
 from .slots import extract_profile, merge_profile
 

@@ -25,6 +25,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge.language import CJK as _CJK
+from knowledge.language import detect_language
+
 from . import bm25
 
 INDEX_VERSION = 1
@@ -41,7 +44,6 @@ BEST_METHOD = {"use-multilingual": "hybrid", "e5-small": "rerank", "minilm": "bm
 MIN_COSINE = {"use-multilingual": 0.45, "e5-small": 0.9, "minilm": 0.6}
 SOFT_COSINE = {"use-multilingual": 0.25, "e5-small": 0.86, "minilm": 0.3}
 MIN_BM25 = 8.0
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE = re.compile(r"(?<=[。！？；])\s*|(?<=[.!?])\s+")  # "0.8 g" stays whole
 NOT_FOUND = {
     "en": "I could not find this in the knowledge base, so I will not guess. Try rephrasing, or ask about "
@@ -50,11 +52,6 @@ NOT_FOUND = {
 }
 INTRO = {"en": "From the knowledge base:", "zh": "知识库中的相关内容："}
 SOURCES = {"en": "Sources:", "zh": "来源："}
-
-
-def detect_lang(text: str) -> str:
-    """'zh' when the text has more CJK characters than Latin words, else 'en'."""
-    return "zh" if len(_CJK.findall(text)) >= max(1, len(re.findall(r"[A-Za-z]+", text))) else "en"
 
 
 @dataclass(frozen=True)
@@ -220,7 +217,7 @@ class KnowledgeIndex:
         query = (query or "").strip()[:1000]
         if not query or k <= 0 or not self.passages:
             return []
-        lang = lang if lang in ("en", "zh") else detect_lang(query)
+        lang = lang if lang in ("en", "zh") else detect_language(query)
         fixed = self._bm25.correct(query) if method in ("hybrid", "rerank") else query
         vec = self._vector(fixed, len(self.passages) if only_lang else CANDIDATES)
         if only_lang:
@@ -258,7 +255,7 @@ class KnowledgeIndex:
 
     def answer(self, query: str, lang: str | None = None, k: int = 3) -> Answer:
         """An extractive answer with numbered citations, or an honest 'not found' (in the user's language)."""
-        lang = lang if lang in ("en", "zh") else detect_lang(query or "")
+        lang = lang if lang in ("en", "zh") else detect_language(query or "")
         hits = self.search(query, k=k, lang=lang)  # the default method
         if not hits:
             return Answer(NOT_FOUND[lang], False, lang)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
+from .language import CJK as _CJK
 from .loader import Record, RawKnowledge
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 ENERGY_TOLERANCE = 0.15  # issue #3: 4/4/9 macro energy within 15% of the stated kcal
 
 

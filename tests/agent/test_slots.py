@@ -1,5 +1,5 @@
 """Profile facts are picked out of free text in both languages and remembered across turns."""
-from agent.language import detect_language
+from knowledge.language import detect_language
 from agent.slots import extract_profile, merge_profile
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from indexes import knowledge_rag
 from indexes.knowledge_rag import KnowledgeIndex, make_embed_model
+from knowledge.language import detect_language
 from knowledge.schema import Bilingual, Section
 from tests.indexes import HashEmbedder, tiny_kb
 
@@ -79,9 +80,9 @@ def test_embedding_adapter_delegates_to_the_runtime_embedder():
 
 
 def test_detect_lang():
-    assert knowledge_rag.detect_lang("每天需要多少蛋白质") == "zh"
-    assert knowledge_rag.detect_lang("how much protein") == "en"
-    assert knowledge_rag.detect_lang("RPE 是什么意思") == "zh"
+    assert detect_language("每天需要多少蛋白质") == "zh"
+    assert detect_language("how much protein") == "en"
+    assert detect_language("RPE 是什么意思") == "zh"
 
 
 @pytest.mark.slow

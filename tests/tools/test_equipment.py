@@ -16,18 +16,6 @@ from tools.equipment import (Prediction, RecognitionError, VLMRecognizer, decide
                              parse_vlm_reply, recognize, vlm_schema)
 
 
-@pytest.fixture(scope="module")
-def kb():
-    from knowledge import load_knowledge
-
-    try:
-        return load_knowledge()
-    except Exception:  # the catalog is being edited elsewhere: take what is there
-        from knowledge.loader import build, read_raw
-
-        return build(read_raw())
-
-
 def _photo_bytes() -> bytes:
     img = Image.fromarray(np.random.default_rng(0).integers(0, 255, (240, 320, 3), dtype=np.uint8))
     buf = io.BytesIO()

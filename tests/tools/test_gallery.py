@@ -81,18 +81,6 @@ class PixelFeaturizer:
         return self.features(images), logits
 
 
-@pytest.fixture(scope="module")
-def kb():
-    from knowledge import load_knowledge
-
-    try:
-        return load_knowledge()
-    except Exception:
-        from knowledge.loader import build, read_raw
-
-        return build(read_raw())
-
-
 def _solid(rgb, size=(80, 60)) -> Image.Image:
     return Image.new("RGB", size, rgb)
 

@@ -17,18 +17,6 @@ SCRIPT = (("treadmill", 3.0), ("stationary_bike", 3.0), ("food", 2.0))  # what i
 
 
 @pytest.fixture(scope="module")
-def kb():
-    from knowledge import load_knowledge
-
-    try:
-        return load_knowledge()
-    except Exception:
-        from knowledge.loader import build, read_raw
-
-        return build(read_raw())
-
-
-@pytest.fixture(scope="module")
 def clip(tmp_path_factory):
     """An 8 s MJPG clip: a drawn treadmill, then a bike, then a plate of food, with camera shake."""
     path = tmp_path_factory.mktemp("video") / "gym.avi"
