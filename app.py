@@ -16,14 +16,33 @@ from config import Settings, get_settings  # noqa: E402
 from demo.ui import build_ui  # noqa: E402
 
 
-def create_app(settings: Settings | None = None):
+def create_app(settings: Settings | None = None, services=None):
+    """The REST API and the UI over one shared `Services` (models load lazily, on first use)."""
+    from demo.handlers import PLAN_FILES_DIR
+    from demo.ui import CSS
+    from services import Services
+
     settings = settings or get_settings()
-    return gr.mount_gradio_app(create_api(settings), build_ui(settings), path="/")
+    services = services or Services(settings)
+    try:
+        api = create_api(settings, services=services)
+    except TypeError:  # older create_api without injection
+        api = create_api(settings)
+    # GIFs live in the cache folder and plan downloads in a temp folder: let Gradio serve files from them.
+    allowed = [str(settings.cache_dir), str(PLAN_FILES_DIR)]
+    return gr.mount_gradio_app(api, build_ui(settings, services), path="/", allowed_paths=allowed, css=CSS)
 
 
 if __name__ == "__main__":
+    import threading
+
     import uvicorn
 
+    from services import Services
+
     settings = get_settings()
+    services = Services(settings)
+    if settings.warm_up:   # load models in the background; the page is served at once
+        threading.Thread(target=services.warm_up, name="warm-up", daemon=True).start()
     print(f"FitnessLM on http://{settings.host}:{settings.port}/  (health: /health)")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    uvicorn.run(create_app(settings, services), host=settings.host, port=settings.port)

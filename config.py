@@ -13,6 +13,7 @@ from pathlib import Path
 LOCAL_LLMS = ("qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b")
 EMBEDDERS = ("use-multilingual", "e5-small", "minilm")
 LLM_BACKENDS = ("auto", "local", "openai")
+RECOGNIZERS = ("auto", "embedded", "vlm")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class Settings:
     llm_threads: int = 0                            # FITNESSLM_LLM_THREADS, 0 = all cores
     llm_context: int = 4096                         # FITNESSLM_LLM_CONTEXT, tokens
     embedder: str = "use-multilingual"              # FITNESSLM_EMBEDDER, one of EMBEDDERS
+    recognizer: str = "auto"                        # FITNESSLM_RECOGNIZER: auto (VLM when llm_url is set,
+                                                    # falling back to embedded) | embedded | vlm
     data_dir: Path = Path.home() / ".fitnesslm"     # FITNESSLM_DATA_DIR: user data (gallery, profiles)
     cache_dir: Path = Path.home() / ".cache" / "fitnesslm"  # FITNESSLM_CACHE_DIR: assembled models, indexes
     lang: str = "en"                                # FITNESSLM_LANG: default UI language, en | zh
@@ -36,11 +39,16 @@ class Settings:
     port: int = 7860                                # FITNESSLM_PORT
     api_token: str = ""                             # FITNESSLM_API_TOKEN: if set, REST needs Bearer
     max_upload_mb: float = 20.0                     # FITNESSLM_MAX_UPLOAD_MB, per uploaded file
+    warm_up: int = 1                                # FITNESSLM_WARM_UP: 1 = load models in the background
+                                                    # at start (first click is fast), 0 = on first use
 
     def __post_init__(self):
+        for name in ("data_dir", "cache_dir"):   # accept str paths from callers too
+            object.__setattr__(self, name, Path(getattr(self, name)).expanduser())
         _check_choice("FITNESSLM_LLM_BACKEND", self.llm_backend, LLM_BACKENDS)
         _check_choice("FITNESSLM_LOCAL_LLM", self.local_llm, LOCAL_LLMS)
         _check_choice("FITNESSLM_EMBEDDER", self.embedder, EMBEDDERS)
+        _check_choice("FITNESSLM_RECOGNIZER", self.recognizer, RECOGNIZERS)
         _check_choice("FITNESSLM_LANG", self.lang, ("en", "zh"))
 
 

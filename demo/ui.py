@@ -1,16 +1,26 @@
-"""The Gradio Blocks UI. Handlers are plain functions; the Blocks only lay out and wire."""
+"""The Gradio Blocks UI: layout and wiring only; what each button does lives in `demo/handlers.py`.
+
+Tabs: Chat · Scan (photo, live webcam, enroll "my gym") · Video (equipment timeline, rep counter) ·
+Training plan · Nutrition · Library · My data. The 中文/English switch relabels every component and
+sets the language of answers, cards and plans. A random user id kept in the browser ties a visitor
+to their saved profile and history (server-side SQLite), which they can delete.
+"""
 from __future__ import annotations
 
+import secrets
+
 import gradio as gr
+import pandas as pd
 
 from config import Settings
 
-TITLE = {"en": "FitnessLM — your bilingual fitness assistant", "zh": "FitnessLM —— 中英双语健身助手"}
-INTRO = {
-    "en": "Scan a gym machine, get a weekly training plan or a nutrition plan, and ask questions. "
-          "Runs fully offline on a CPU by default.",
-    "zh": "扫描健身器械、生成每周训练计划和营养计划，并随时提问。默认在 CPU 上完全离线运行。",
-}
+from . import handlers as h
+from .texts import EXAMPLES, t, choices
+
+CSS = """
+#fitnesslm-header h1 {margin-bottom: 0}
+.gif-gallery img {object-fit: contain}
+"""
 
 
 def status_markdown(report: dict) -> str:
@@ -22,12 +32,342 @@ def status_markdown(report: dict) -> str:
             + ", ".join(f"{k} {v}" for k, v in kb.items()))
 
 
-def build_ui(settings: Settings) -> gr.Blocks:
-    from api.health import health_report
+def _browser_secret(settings: Settings) -> str:
+    """A stable secret for the browser-stored user id, so it survives server restarts."""
+    path = settings.data_dir / "browser_state.secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
 
-    lang = settings.lang
+
+class _Labels:
+    """Components whose text follows the language switch: (component, key, kind)."""
+
+    def __init__(self):
+        self.items: list[tuple] = []
+
+    def __call__(self, component, key: str, kind: str = "label"):
+        self.items.append((component, key, kind))
+        return component
+
+    def updates(self, lang: str) -> list:
+        out = []
+        for _comp, key, kind in self.items:
+            if kind == "label":
+                out.append(gr.update(label=t(key, lang)))
+            elif kind == "value":
+                out.append(gr.update(value=t(key, lang)))
+            elif kind == "heading":
+                out.append(gr.update(value=f"### {t(key, lang)}"))
+            elif kind == "choices":
+                out.append(gr.update(choices=choices(key, lang), label=t(key, lang)))
+            elif kind == "headers":
+                out.append(gr.update(headers=[t(k, lang) for k in key.split(",")]))
+        return out
+
+
+def _frame(rows: list[list], header_keys: str, lang: str) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=[t(k, lang) for k in header_keys.split(",")])
+
+
+def build_ui(settings: Settings, services=None) -> gr.Blocks:
+    from api.health import health_report
+    from services import Services
+
+    services = services or Services(settings)
+    lang0 = settings.lang
+    L = _Labels()
     with gr.Blocks(title="FitnessLM") as demo:
-        gr.Markdown(f"# {TITLE[lang]}\n{INTRO[lang]}")
+        user = gr.BrowserState("", storage_key="fitnesslm_user", secret=_browser_secret(settings))
+        with gr.Row(elem_id="fitnesslm-header"):
+            with gr.Column(scale=4):
+                title = gr.Markdown(f"# {t('title', lang0)}\n{t('intro', lang0)}")
+            with gr.Column(scale=1, min_width=180):
+                lang = gr.Radio([("English", "en"), ("中文", "zh")], value=lang0, label=t("language", lang0),
+                                elem_id="lang-switch")
         status = gr.Markdown()
-        demo.load(lambda: status_markdown(health_report(settings)), outputs=status, api_name="status")
+
+        with gr.Tabs():
+            # -- Chat -----------------------------------------------------------------------------------
+            with L(gr.Tab(t("tab_chat", lang0), id="chat"), "tab_chat"):
+                chatbot = gr.Chatbot(height=460, elem_id="chatbot", label="FitnessLM", buttons=["copy"])
+                box = L(gr.MultimodalTextbox(file_types=["image"], file_count="single", elem_id="chat-input",
+                                             label=t("chat_box", lang0), placeholder=t("chat_placeholder", lang0),
+                                             sources=["upload"]), "chat_box")
+                with gr.Row():
+                    ex_md = L(gr.Markdown(t("examples", lang0)), "examples", "value")
+                    example_buttons = [gr.Button(EXAMPLES[lang0][i], size="sm", elem_classes="example-btn")
+                                       for i in range(len(EXAMPLES["en"]))]
+                clear = L(gr.Button(t("clear", lang0), size="sm"), "clear", "value")
+
+            # -- Scan -----------------------------------------------------------------------------------
+            with L(gr.Tab(t("tab_scan", lang0), id="scan"), "tab_scan"):
+                with gr.Row():
+                    with gr.Column():
+                        photo = L(gr.Image(sources=["upload", "webcam"], type="filepath", elem_id="scan-photo",
+                                           label=t("photo", lang0)), "photo")
+                        identify = L(gr.Button(t("identify", lang0), variant="primary", elem_id="identify"),
+                                     "identify", "value")
+                        cands = L(gr.Label(num_top_classes=3, label=t("candidates", lang0)), "candidates")
+                    with gr.Column():
+                        card = gr.Markdown(elem_id="scan-card")
+                        scan_gifs = L(gr.Gallery(label=t("demo_gifs", lang0), columns=2, height=260,
+                                                 elem_classes="gif-gallery"), "demo_gifs")
+                with gr.Accordion(t("live", lang0), open=False) as live_acc:
+                    with gr.Row():
+                        cam = gr.Image(sources=["webcam"], streaming=True, type="numpy", label=t("live", lang0))
+                        live_md = gr.Markdown(t("live_idle", lang0))
+                    live_state = gr.State(None)
+                with gr.Accordion(t("enroll_title", lang0), open=False):
+                    enroll_help = L(gr.Markdown(t("enroll_help", lang0)), "enroll_help", "value")
+                    with gr.Row():
+                        label_dd = L(gr.Dropdown(h.equipment_choices(services, lang0), allow_custom_value=True,
+                                                 label=t("label", lang0), elem_id="enroll-label"), "label")
+                        enroll_btn = L(gr.Button(t("enroll", lang0)), "enroll", "value")
+                        remove_btn = L(gr.Button(t("remove", lang0), variant="stop"), "remove", "value")
+                    enroll_md = gr.Markdown()
+                    gym_table = L(gr.Dataframe(headers=[t("label", lang0), t("photos", lang0)], interactive=False,
+                                               label=t("my_gym", lang0)), "my_gym")
+
+            # -- Video ----------------------------------------------------------------------------------
+            with L(gr.Tab(t("tab_video", lang0), id="video"), "tab_video"):
+                with gr.Row():
+                    with gr.Column():
+                        video = L(gr.Video(sources=["upload"], label=t("video", lang0)), "video")
+                        video_btn = L(gr.Button(t("analyze_video", lang0), variant="primary"), "analyze_video", "value")
+                    with gr.Column():
+                        video_md = gr.Markdown()
+                        video_table = gr.Dataframe(interactive=False, label=t("timeline", lang0))
+                pose_head = L(gr.Markdown(f"### {t('pose_title', lang0)}"), "pose_title", "heading")
+                with gr.Row():
+                    from tools.reps import SPECS
+                    exercise = L(gr.Dropdown([("auto", "auto")] + [(s.name_en, k) for k, s in SPECS.items()],
+                                             value="auto", label=t("exercise", lang0)), "exercise")
+                    pose_btn = L(gr.Button(t("count_reps", lang0)), "count_reps", "value")
+                with gr.Row():
+                    pose_md = gr.Markdown()
+                    pose_img = L(gr.Image(label=t("overlay", lang0), interactive=False), "overlay")
+
+            # -- Training plan --------------------------------------------------------------------------
+            with L(gr.Tab(t("tab_training", lang0), id="training"), "tab_training"):
+                with gr.Row():
+                    tr_goal = L(gr.Radio(choices("goal", lang0), value="hypertrophy", label=t("goal", lang0)), "goal", "choices")
+                    tr_exp = L(gr.Radio(choices("experience", lang0), value="beginner", label=t("experience", lang0)),
+                               "experience", "choices")
+                    tr_place = L(gr.Radio(choices("place", lang0), value="gym", label=t("place", lang0)), "place", "choices")
+                with gr.Row():
+                    tr_days = L(gr.Slider(1, 7, value=3, step=1, label=t("days", lang0), elem_id="tr-days"), "days")
+                    tr_min = L(gr.Slider(15, 180, value=60, step=5, label=t("minutes", lang0)), "minutes")
+                    tr_age = L(gr.Number(value=30, precision=0, label=t("age", lang0), elem_id="tr-age"), "age")
+                    tr_sex = L(gr.Radio(choices("sex", lang0), value="male", label=t("sex", lang0)), "sex", "choices")
+                tr_lim = L(gr.CheckboxGroup(choices("limitations", lang0), label=t("limitations", lang0)),
+                           "limitations", "choices")
+                with gr.Row():
+                    tr_btn = L(gr.Button(t("make_plan", lang0), variant="primary", elem_id="make-plan"),
+                               "make_plan", "value")
+                    tr_var_btn = L(gr.Button(t("variation", lang0)), "variation", "value")
+                tr_variation = gr.State(0)
+                tr_md = gr.Markdown(elem_id="training-summary")
+                tr_table = L(gr.Dataframe(interactive=False, wrap=True, label=t("week", lang0),
+                                          elem_id="training-table"), "week")
+                with gr.Row():
+                    tr_chart = L(gr.BarPlot(x="x", y="y", label=t("weekly_sets", lang0), height=260), "weekly_sets")
+                    tr_files = L(gr.File(file_count="multiple", label=t("downloads", lang0)), "downloads")
+                tr_gifs = L(gr.Gallery(label=t("demo_gifs", lang0), columns=4, height=300,
+                                       elem_classes="gif-gallery"), "demo_gifs")
+
+            # -- Nutrition ------------------------------------------------------------------------------
+            with L(gr.Tab(t("tab_nutrition", lang0), id="nutrition"), "tab_nutrition"):
+                with gr.Row():
+                    n_sex = L(gr.Radio(choices("sex", lang0), value="male", label=t("sex", lang0)), "sex", "choices")
+                    n_age = L(gr.Number(value=30, precision=0, label=t("age", lang0), elem_id="n-age"), "age")
+                    n_height = L(gr.Number(value=175, label=t("height", lang0), elem_id="n-height"), "height")
+                    n_weight = L(gr.Number(value=70, label=t("weight", lang0), elem_id="n-weight"), "weight")
+                    n_bf = L(gr.Number(value=None, label=t("body_fat", lang0)), "body_fat")
+                with gr.Row():
+                    n_act = L(gr.Dropdown(choices("activity", lang0), value="moderate", label=t("activity", lang0)),
+                              "activity", "choices")
+                    n_goal = L(gr.Radio(choices("n_goal", lang0), value="maintain", label=t("n_goal", lang0)),
+                               "n_goal", "choices")
+                    n_rate = L(gr.Number(value=0, label=t("rate", lang0)), "rate")
+                    n_meals = L(gr.Slider(2, 6, value=3, step=1, label=t("meals", lang0)), "meals")
+                with gr.Row():
+                    n_diet = L(gr.Dropdown(choices("diet", lang0), value="omnivore", label=t("diet", lang0)), "diet", "choices")
+                    n_cuisine = L(gr.Radio(choices("cuisine", lang0), value="any", label=t("cuisine", lang0)),
+                                  "cuisine", "choices")
+                    n_trained = L(gr.Checkbox(value=False, label=t("trained", lang0)), "trained")
+                n_allergy = L(gr.CheckboxGroup(choices("allergies", lang0), label=t("allergies", lang0)),
+                              "allergies", "choices")
+                n_btn = L(gr.Button(t("make_nutrition", lang0), variant="primary", elem_id="make-nutrition"),
+                          "make_nutrition", "value")
+                with gr.Row():
+                    n_md = gr.Markdown(elem_id="nutrition-summary")
+                    n_chart = L(gr.BarPlot(x="x", y="y", label=t("macros", lang0), height=240), "macros")
+                n_meals_table = L(gr.Dataframe(interactive=False, wrap=True, label=t("meal_plan", lang0),
+                                               elem_id="meal-table"), "meal_plan")
+                with gr.Row():
+                    n_grocery = L(gr.Dataframe(interactive=False, label=t("grocery", lang0)), "grocery")
+                    n_files = L(gr.File(file_count="multiple", label=t("downloads", lang0)), "downloads")
+
+            # -- Library --------------------------------------------------------------------------------
+            with L(gr.Tab(t("tab_library", lang0), id="library"), "tab_library"):
+                with gr.Row():
+                    q = L(gr.Textbox(label=t("search_gifs", lang0), elem_id="gif-query"), "search_gifs")
+                    q_btn = L(gr.Button(t("search", lang0), elem_id="gif-search"), "search", "value")
+                q_md = gr.Markdown(elem_id="gif-result")
+                q_gallery = gr.Gallery(columns=3, height=320, elem_classes="gif-gallery", show_label=False)
+                eq_dd = L(gr.Dropdown(h.equipment_choices(services, lang0), label=t("browse", lang0)), "browse")
+                with gr.Row():
+                    eq_md = gr.Markdown()
+                    eq_gallery = gr.Gallery(columns=2, height=320, elem_classes="gif-gallery", show_label=False)
+
+            # -- My data --------------------------------------------------------------------------------
+            with L(gr.Tab(t("tab_data", lang0), id="data"), "tab_data"):
+                data_help = L(gr.Markdown(t("data_help", lang0)), "data_help", "value")
+                refresh = L(gr.Button(t("refresh", lang0)), "refresh", "value")
+                profile_json = L(gr.JSON(label=t("profile", lang0)), "profile")
+                history_table = L(gr.Dataframe(interactive=False, wrap=True, label=t("history", lang0)), "history")
+                delete_btn = L(gr.Button(t("delete", lang0), variant="stop"), "delete", "value")
+                delete_md = gr.Markdown()
+
+        footer = L(gr.Markdown(f"_{t('disclaimer', lang0)}_"), "disclaimer", "value")
+
+        # -- wiring ---------------------------------------------------------------------------------------
+        def on_load(user_id, lang_value):
+            user_id = user_id or h.new_user_id()
+            return user_id, status_markdown(health_report(settings))
+
+        demo.load(on_load, [user, lang], [user, status], api_name="status")
+
+        def on_lang(lang_value):
+            header = f"# {t('title', lang_value)}\n{t('intro', lang_value)}"
+            eq_choices = h.equipment_choices(services, lang_value)
+            return [header, *L.updates(lang_value),
+                    *[gr.update(value=EXAMPLES[lang_value][i]) for i in range(len(example_buttons))],
+                    gr.update(choices=eq_choices), gr.update(choices=eq_choices)]
+
+        labelled = [c for c, _k, _kind in L.items]
+        lang.change(on_lang, lang, [title, *labelled, *example_buttons, label_dd, eq_dd], api_name=False)
+
+        # chat
+        def chat(message, history, user_id, lang_value):
+            message = message or {}
+            text = (message.get("text") or "").strip()
+            files = message.get("files") or []
+            image = files[0] if files else None
+            history = list(history or [])
+            if not text and image is None:
+                yield history, gr.update()
+                return
+            if image is not None:
+                history.append({"role": "user", "content": {"path": image}})
+            if text:
+                history.append({"role": "user", "content": text})
+            history.append({"role": "assistant", "content": "…"})
+            yield history, gr.update(value=None, interactive=False)
+            answer = ""
+            for event in h.chat_events(services, user_id or "anonymous", text, image):
+                if event["type"] == "delta":
+                    answer += event["text"]
+                    history[-1] = {"role": "assistant", "content": answer}
+                    yield history, gr.update()
+                elif event["type"] == "turn":
+                    turn = event["turn"]
+                    history[-1] = {"role": "assistant", "content": turn.answer}
+                    trace = h.trace_markdown(turn, turn.lang)
+                    if trace:
+                        history.insert(len(history) - 1, {"role": "assistant", "content": trace, "metadata": {
+                            "title": t("tools_used", turn.lang), "status": "done"}})
+                    for att in turn.attachments:
+                        if att.get("type") == "gif" and att.get("path"):
+                            history.append({"role": "assistant", "content": {"path": att["path"],
+                                                                             "alt_text": att.get("caption", "")}})
+                    for path in h.turn_files(turn):
+                        history.append({"role": "assistant", "content": {"path": path}})
+            yield history, gr.update(value=None, interactive=True)
+
+        box.submit(chat, [box, chatbot, user, lang], [chatbot, box], api_name=False)
+        for button in example_buttons:
+            button.click(lambda value: {"text": value, "files": []}, button, box, api_name=False).then(
+                chat, [box, chatbot, user, lang], [chatbot, box], api_name=False)
+        clear.click(lambda: [], None, chatbot, api_name=False)
+
+        # scan
+        def on_scan(image, lang_value):
+            out = h.scan(services, image, lang_value)
+            return out["markdown"], out["candidates"] or None, out["gifs"]
+
+        identify.click(on_scan, [photo, lang], [card, cands, scan_gifs], api_name="scan")
+        cam.stream(lambda frame, state, lang_value: h.live_scan(services, state, frame, lang_value),
+                   [cam, live_state, lang], [live_md, live_state], stream_every=0.25, time_limit=120,
+                   concurrency_limit=4, api_name=False)
+
+        def gym_frame(lang_value):
+            return _frame(h.gallery_rows(services), "label,photos", lang_value)
+
+        enroll_btn.click(lambda img, label, lv: (h.enroll(services, img, label, lv), gym_frame(lv)),
+                         [photo, label_dd, lang], [enroll_md, gym_table], api_name=False)
+        remove_btn.click(lambda label, lv: (h.remove_label(services, label, lv), gym_frame(lv)),
+                         [label_dd, lang], [enroll_md, gym_table], api_name=False)
+        live_acc.expand(lambda lv: gym_frame(lv), lang, gym_table, api_name=False)
+
+        # video
+        def on_video(path, lang_value, progress=gr.Progress()):
+            progress(0.1, desc="…")
+            md, rows = h.video_timeline(services, path, lang_value)
+            progress(1.0)
+            return md, _frame(rows, "start,end,equipment,confidence", lang_value)
+
+        video_btn.click(on_video, [video, lang], [video_md, video_table], api_name=False)
+        pose_btn.click(lambda path, ex, lv: h.pose_check(path, ex, lv), [video, exercise, lang], [pose_md, pose_img],
+                       api_name=False)
+
+        # training
+        def on_training(goal, exp, place, days, minutes, age, sex, lim, variation, user_id, lang_value):
+            form = {"goal": goal, "experience": exp, "place": place, "days_per_week": days,
+                    "minutes_per_session": minutes, "age": age, "sex": sex, "limitations": lim or []}
+            out = h.training_plan(services, user_id or "anonymous", form, int(variation or 0), lang_value)
+            table = _frame(out["rows"], "col_day,col_exercise,col_sets,col_reps,col_rest,col_load,col_tempo,col_cue",
+                           lang_value)
+            chart = pd.DataFrame(out["sets"], columns=["x", "y"])
+            return out["markdown"], table, chart, out["files"] or None, out["gifs"]
+
+        tr_inputs = [tr_goal, tr_exp, tr_place, tr_days, tr_min, tr_age, tr_sex, tr_lim, tr_variation, user, lang]
+        tr_outputs = [tr_md, tr_table, tr_chart, tr_files, tr_gifs]
+        tr_btn.click(lambda: 0, None, tr_variation, api_name=False).then(on_training, tr_inputs, tr_outputs,
+                                                                          api_name=False)
+        tr_var_btn.click(lambda v: int(v or 0) + 1, tr_variation, tr_variation, api_name=False).then(
+            on_training, tr_inputs, tr_outputs, api_name=False)
+
+        # nutrition
+        def on_nutrition(sex, age, height, weight, bf, act, goal, rate, meals, diet, cuisine, trained, allergies,
+                         user_id, lang_value):
+            form = {"sex": sex, "age": age, "height_cm": height, "weight_kg": weight, "body_fat_pct": bf or None,
+                    "activity": act, "goal": goal, "rate_kg_per_week": rate or None, "meals_per_day": meals,
+                    "diet": diet, "cuisine": cuisine, "trained": bool(trained), "allergies": allergies or []}
+            out = h.nutrition_plan(services, user_id or "anonymous", form, lang_value)
+            return (out["markdown"], pd.DataFrame(out["macros"], columns=["x", "y"]),
+                    _frame(out["meals"], "col_meal,col_food,col_grams,col_kcal,col_p,col_f,col_c", lang_value),
+                    _frame(out["grocery"], "col_category,col_food,col_grams", lang_value), out["files"] or None)
+
+        n_btn.click(on_nutrition, [n_sex, n_age, n_height, n_weight, n_bf, n_act, n_goal, n_rate, n_meals, n_diet,
+                                   n_cuisine, n_trained, n_allergy, user, lang],
+                    [n_md, n_chart, n_meals_table, n_grocery, n_files], api_name=False)
+
+        # library
+        q.submit(lambda query, lv: h.gif_search(query, lv), [q, lang], [q_md, q_gallery], api_name=False)
+        q_btn.click(lambda query, lv: h.gif_search(query, lv), [q, lang], [q_md, q_gallery], api_name=False)
+        eq_dd.change(lambda choice, lv: h.equipment_page(services, choice, lv), [eq_dd, lang], [eq_md, eq_gallery],
+                     api_name=False)
+
+        # my data
+        def on_refresh(user_id, lang_value):
+            profile, rows = h.my_data(services, user_id or "anonymous")
+            return profile, _frame(rows, "col_when,col_kind,col_summary", lang_value)
+
+        refresh.click(on_refresh, [user, lang], [profile_json, history_table], api_name=False)
+        delete_btn.click(lambda user_id, lv: h.delete_my_data(services, user_id or "anonymous", lv), [user, lang],
+                         delete_md, api_name=False).then(on_refresh, [user, lang], [profile_json, history_table],
+                                                         api_name=False)
     return demo

@@ -27,3 +27,11 @@ def model_cache_dir() -> Path:
     from config import get_settings
 
     return get_settings().cache_dir
+
+
+@pytest.fixture(scope="session")
+def kb():
+    """The shipped knowledge base (validated; cached by load_knowledge)."""
+    from knowledge import load_knowledge
+
+    return load_knowledge()

@@ -1,0 +1,324 @@
+"""What each UI action does, as plain functions over `Services`: no Gradio here, so it is testable alone.
+
+Each handler takes simple values (strings, numbers, file paths) and returns Markdown, row lists for
+tables, {label: confidence} dicts and file paths; `demo/ui.py` only lays components out and wires them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import uuid
+from pathlib import Path
+
+from tools.profiles import ProfileError
+
+from .texts import t
+
+PLAN_FILES_DIR = Path(tempfile.gettempdir()) / "fitnesslm-downloads"
+
+
+def new_user_id() -> str:
+    return "u-" + uuid.uuid4().hex[:16]
+
+
+def _bi(text, lang: str) -> str:
+    """A {en, zh} dict (or a plain string) in the asked language."""
+    if isinstance(text, dict):
+        return text.get(lang) or text.get("en") or ""
+    return "" if text is None else str(text)
+
+
+def profile_error_markdown(exc: ProfileError, lang: str) -> str:
+    return f"**{t('fix_fields', lang)}**\n" + "\n".join(
+        f"- `{field}`: {_bi(msg, lang)}" for field, msg in exc.errors.items())
+
+
+def _write(name: str, data: str | bytes) -> str:
+    PLAN_FILES_DIR.mkdir(parents=True, exist_ok=True)
+    path = PLAN_FILES_DIR / f"{uuid.uuid4().hex[:8]}-{name}"
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return str(path)
+
+
+# -- chat ---------------------------------------------------------------------------------------------
+def chat_events(services, user_id: str, text: str, image: str | None):
+    """The agent's events for one message: deltas of the answer, tool steps, then the whole Turn.
+
+    Also keeps the user's memory: profile facts from the chat are saved, the turn goes to history.
+    """
+    conv = services.conversation(user_id)
+    agent = services.agent
+    if hasattr(agent, "stream"):
+        events = agent.stream(conv, text, image)
+    else:  # an agent without streaming answers in one piece
+        events = iter([{"type": "turn", "turn": agent.respond(conv, text, image)}])
+    for event in events:
+        if event.get("type") == "turn":
+            turn = event["turn"]
+            if conv.profile:
+                services.store.save_profile(user_id, conv.profile)
+            if turn.route != "empty":
+                services.store.add_history(user_id, "chat", (text or "📷")[:200],
+                                           {"answer": turn.answer[:2000], "route": turn.route})
+        yield event
+
+
+def turn_files(turn) -> list[str]:
+    """Plan files to offer under a chat answer (Markdown, and ICS for a training week)."""
+    from tools.exports import to_markdown, training_to_ics
+
+    data = turn.data or {}
+    if data.get("kind") == "training_plan":
+        return [_write("training-plan.md", to_markdown(data, turn.lang)),
+                _write("training-week.ics", training_to_ics(data, dt.date.today(), turn.lang))]
+    if data.get("kind") == "nutrition_plan":
+        return [_write("nutrition-plan.md", to_markdown(data, turn.lang))]
+    return []
+
+
+def trace_markdown(turn, lang: str) -> str:
+    if not turn.trace:
+        return ""
+    lines = []
+    for step in turn.trace:
+        ok = "✅" if step.get("ok") else "⚠️"
+        ms = f" · {step['ms']:.0f} ms" if step.get("ms") is not None else ""
+        args = ", ".join(f"{k}={v!r}" for k, v in (step.get("args") or {}).items())[:160]
+        lines.append(f"{ok} `{step['tool']}`({args}){ms}" + (f" — {step['error']}" if step.get("error") else ""))
+    lines.append(f"{t('answered_by', lang)}: {turn.route} · {turn.backend} · {turn.ms:.0f} ms")
+    return "\n".join(f"- {line}" for line in lines)
+
+
+# -- scan ---------------------------------------------------------------------------------------------
+def scan(services, image, lang: str) -> dict:
+    """Recognise one photo or webcam frame → card Markdown, candidate confidences, demo GIFs."""
+    from agent import render
+    from tools.equipment import recognize
+
+    if image is None:
+        return {"markdown": t("no_image", lang), "candidates": {}, "gifs": [], "result": None}
+    result = recognize(image, services.recognizer, services.kb, lang)
+    candidates = {c["name"]: float(c["confidence"]) for c in result.get("candidates", [])}
+    if result["status"] == "error":
+        return {"markdown": f"⚠️ {result['message']}", "candidates": {}, "gifs": [], "result": result}
+    head = f"{result['message']}\n\n" if result.get("card") is None else ""
+    md = head + render.recognition(result, lang)
+    if result.get("card"):
+        md += f"\n\n_{t('confidence', lang)}: {result['candidates'][0]['confidence']:.0%} · {result['backend']} · " \
+              f"{result['ms']:.0f} ms_"
+    return {"markdown": md, "candidates": candidates, "result": result,
+            "gifs": equipment_gifs(result["card"], lang) if result.get("card") else []}
+
+
+def equipment_gifs(card: dict, lang: str, limit: int = 4) -> list[tuple[str, str]]:
+    from tools.gif_search import gif_for_exercise
+
+    out = []
+    for ex_id in card.get("demo_exercise_ids", [])[:limit]:
+        hit = gif_for_exercise(ex_id, lang)
+        if hit and hit.get("path"):
+            out.append((hit["path"], hit["caption"]))
+    return out
+
+
+def live_scan(services, state: dict | None, frame, lang: str) -> tuple[str, dict]:
+    """One live webcam frame: throttled, smoothed recognition; returns a short status line."""
+    from tools.video import LiveRecognizer
+
+    state = state if isinstance(state, dict) else {}
+    live = state.get("live")
+    if live is None or live.lang != lang:
+        live = state["live"] = LiveRecognizer(services.recognizer, services.kb, lang)
+    if frame is None:
+        return t("live_idle", lang), state
+    res = live.submit(frame)
+    if not res:
+        return t("live_idle", lang), state
+    if res["status"] == "error":
+        return f"⚠️ {res['message']}", state
+    top = ", ".join(f"{c['name']} {c['confidence']:.0%}" for c in res.get("candidates", [])[:3])
+    return f"**{res['message']}**  \n{top}  \n_{res['ms']:.0f} ms/frame_", state
+
+
+def enroll(services, image, label: str, lang: str) -> str:
+    """Add this photo to "my gym" under `label` (a catalog id or the user's own name)."""
+    if image is None:
+        return t("no_image", lang)
+    label = (label or "").strip()
+    if not label:
+        return t("need_label", lang)
+    label = label.split(" · ")[0]  # dropdown choices read "leg_press · Leg press"
+    try:
+        out = services.gallery.enroll(label, [image], source="ui")
+    except ValueError as exc:   # an unusable label
+        return f"⚠️ {exc}"
+    if out["errors"]:
+        err = out["errors"][0]
+        return "⚠️ " + (err["message_zh"] if lang == "zh" else err["message_en"])
+    if out["duplicates"]:
+        return t("duplicate", lang)
+    return t("enrolled", lang).format(label=out["label"], n=services.gallery.labels().get(out["label"], 0))
+
+
+def gallery_rows(services) -> list[list]:
+    return [[label, n] for label, n in sorted(services.gallery.labels().items())]
+
+
+def remove_label(services, label: str, lang: str) -> str:
+    label = (label or "").split(" · ")[0].strip()
+    if not label:
+        return t("need_label", lang)
+    n = services.gallery.remove_label(label)
+    return t("removed", lang).format(n=n, label=label)
+
+
+def equipment_choices(services, lang: str) -> list[str]:
+    return [f"{eq.id} · {eq.name.get(lang)}" for eq in sorted(services.kb.equipment.values(), key=lambda e: e.id)]
+
+
+# -- video --------------------------------------------------------------------------------------------
+def video_timeline(services, path: str | None, lang: str) -> tuple[str, list[list]]:
+    from tools.video import recognize_video
+
+    if not path:
+        return t("no_video", lang), []
+    res = recognize_video(path, services.recognizer, services.kb, lang)
+    if res["status"] == "error":
+        return f"⚠️ {res['message']}", []
+    rows = [[f"{s['start_s']:.1f}", f"{s['end_s']:.1f}", s["name"] or t("nothing", lang),
+             f"{s['confidence']:.0%}"] for s in res["timeline"]]
+    main = res.get("main")
+    md = (t("video_main", lang).format(name=main["name"], n=res["frames_analysed"], s=res["duration_s"])
+          if main else t("video_none", lang).format(n=res["frames_analysed"]))
+    md += "".join(f"\n- ⚠️ {w}" for w in res["warnings"])
+    return md, rows
+
+
+def pose_check(path: str | None, exercise: str, lang: str) -> tuple[str, str | None]:
+    """Rep count and form cues for an exercise clip, with an overlay GIF of the skeleton."""
+    from tools.pose import analyze_video
+
+    if not path:
+        return t("no_video", lang), None
+    key = None if exercise in (None, "", "auto") else exercise
+    PLAN_FILES_DIR.mkdir(parents=True, exist_ok=True)
+    res = analyze_video(path, key, lang, out_dir=PLAN_FILES_DIR, overlay="gif")
+    lines = [res["text"] or t("pose_nothing", lang)]
+    for cue in res.get("cue_summary", [])[:5]:
+        lines.append(f"- {cue['text']}")
+    return "\n".join(lines), res.get("overlay_path")
+
+
+# -- plans --------------------------------------------------------------------------------------------
+def training_plan(services, user_id: str, form: dict, variation: int, lang: str) -> dict:
+    """The week for this form: summary Markdown, one table row per exercise, weekly sets, GIFs, files."""
+    from tools.exports import to_json, to_markdown, training_to_ics
+    from tools.gif_search import gif_for_exercise
+    from tools.training import plan_training_week
+
+    try:
+        plan = plan_training_week(form, services.kb, variation=variation)
+    except ProfileError as exc:
+        return {"markdown": profile_error_markdown(exc, lang), "rows": [], "sets": [], "gifs": [], "files": []}
+    services.store.save_profile(user_id, form)
+    rows, gifs, seen = [], [], set()
+    for s in plan["sessions"]:
+        day = f"{_bi(s.get('label'), lang)}"
+        for it in s.get("exercises", []):
+            lo, hi = it["reps"]
+            unit = t("seconds", lang) if it.get("unit") == "s" else ""
+            rows.append([day, _bi(it["name"], lang), it["sets"], f"{lo}-{hi}{unit}", it["rest_s"],
+                         _bi(it["load"]["text"], lang), it.get("tempo", ""), _bi(it.get("cue"), lang)])
+            if it["exercise_id"] not in seen and len(gifs) < 12:
+                seen.add(it["exercise_id"])
+                hit = gif_for_exercise(it["exercise_id"], lang)
+                if hit and hit.get("path"):
+                    gifs.append((hit["path"], _bi(it["name"], lang)))
+    labels = plan["group_labels"]
+    sets = [[_bi(labels.get(g, g), lang), n] for g, n in plan["weekly_sets"].items()]
+    md = to_markdown(plan, lang).split("\n## ", 1)[0]  # title + split line; the tables show the rest
+    extra = [f"- {_bi(n, lang)}" for n in plan.get("warnings", []) + plan.get("notes", [])][:6]
+    if plan.get("referral"):
+        extra.append(f"\n⚠️ **{_bi(plan['referral'], lang)}**")
+    extra.append(f"\n_{_bi(plan['disclaimer'], lang)}_")
+    md = md + "\n" + "\n".join(extra)
+    files = [_write("training-plan.md", to_markdown(plan, lang)), _write("training-plan.json", to_json(plan)),
+             _write("training-week.ics", training_to_ics(plan, dt.date.today(), lang))]
+    services.store.add_history(user_id, "training_plan", f"{plan['split']['label']['en']} · "
+                               f"{form.get('days_per_week')} d/wk", {"profile": form, "variation": variation})
+    return {"markdown": md, "rows": rows, "sets": sets, "gifs": gifs, "files": files, "plan": plan}
+
+
+def nutrition_plan(services, user_id: str, form: dict, lang: str) -> dict:
+    """Targets, macro split, the day's meals with portions, the week's grocery list, files."""
+    from tools.exports import to_json, to_markdown
+    from tools.nutrition import plan_nutrition
+
+    try:
+        plan = plan_nutrition(form, services.kb)
+    except ProfileError as exc:
+        return {"markdown": profile_error_markdown(exc, lang), "macros": [], "meals": [], "grocery": [], "files": []}
+    services.store.save_profile(user_id, form)
+    tg = plan["targets"]
+    kcal = t("kcal", lang)
+    md = [f"### {t('daily_targets', lang)}: {tg['kcal']:.0f} {kcal}",
+          f"{t('protein', lang)} {tg['protein_g']:.0f} g · {t('fat', lang)} {tg['fat_g']:.0f} g · "
+          f"{t('carbs', lang)} {tg['carb_g']:.0f} g · {t('fibre', lang)} ≥{tg['fiber_g']:.0f} g · "
+          f"{t('water', lang)} {tg['water_ml']:.0f} ml", ""]
+    md += [f"- {_bi(e, lang)}" for e in plan["explanation"]]
+    md += [f"- {_bi(n, lang)}" for n in plan.get("notes", [])][:4]
+    if plan.get("referral"):
+        md.append(f"\n⚠️ **{_bi(plan['referral'], lang)}**")
+    acc = plan["accuracy"]
+    md.append(f"\n{t('accuracy', lang).format(mean=acc['mean_abs_error_pct'], worst=acc['max_abs_error_pct'])}")
+    md.append(f"\n_{_bi(plan['disclaimer'], lang)}_")
+    macros = [[t("protein", lang), tg["protein_g"] * 4], [t("fat", lang), tg["fat_g"] * 9],
+              [t("carbs", lang), tg["carb_g"] * 4]]
+    meals = []
+    for meal in plan["day_plan"]["meals"]:
+        for it in meal["items"]:
+            meals.append([_bi(meal["label"], lang), _bi(it["name"], lang), round(it["grams"]),
+                          round(it["kcal"]), round(it["protein_g"], 1), round(it["fat_g"], 1), round(it["carb_g"], 1)])
+    grocery = [[_bi(g.get("category_label"), lang), _bi(g["name"], lang), round(g["grams"])]
+               for g in plan["grocery_list"]]
+    files = [_write("nutrition-plan.md", to_markdown(plan, lang)), _write("nutrition-plan.json", to_json(plan))]
+    services.store.add_history(user_id, "nutrition_plan", f"{tg['kcal']:.0f} kcal · {form.get('goal')}",
+                               {"profile": form})
+    return {"markdown": "\n".join(md), "macros": macros, "meals": meals, "grocery": grocery, "files": files,
+            "plan": plan}
+
+
+# -- library ------------------------------------------------------------------------------------------
+def gif_search(query: str, lang: str, k: int = 6) -> tuple[str, list[tuple[str, str]]]:
+    from tools.gif_search import search_gifs
+
+    query = (query or "").strip()
+    if not query:
+        return t("type_query", lang), []
+    hits = search_gifs(query, k, lang)
+    if not hits:
+        return t("no_gif", lang), []
+    return t("gif_found", lang).format(n=len(hits), q=query), [(h["path"], h["caption"]) for h in hits]
+
+
+def equipment_page(services, choice: str, lang: str) -> tuple[str, list[tuple[str, str]]]:
+    from agent import render
+    from tools.equipment import equipment_card
+
+    eq_id = (choice or "").split(" · ")[0].strip()
+    card = equipment_card(services.kb, eq_id, lang) if eq_id else None
+    if card is None:
+        return t("pick_equipment", lang), []
+    return render.equipment_card(card, lang), equipment_gifs(card, lang, limit=6)
+
+
+# -- my data ------------------------------------------------------------------------------------------
+def my_data(services, user_id: str) -> tuple[dict, list[list]]:
+    rows = [[dt.datetime.fromtimestamp(h["created"]).strftime("%Y-%m-%d %H:%M"), h["kind"], h["summary"]]
+            for h in services.store.history(user_id)]
+    return services.store.profile(user_id), rows
+
+
+def delete_my_data(services, user_id: str, lang: str) -> str:
+    services.forget(user_id)
+    return t("deleted", lang)

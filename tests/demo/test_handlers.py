@@ -1,0 +1,117 @@
+"""The UI's handlers (demo/handlers.py) and the per-user store, without a browser."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from config import settings_from_env
+from demo import handlers as h
+from services import Services
+from services.store import UserStore
+
+FORM = {"goal": "hypertrophy", "experience": "beginner", "place": "gym", "days_per_week": 3,
+        "minutes_per_session": 60, "age": 30, "sex": "female", "limitations": ["knee"]}
+BODY = {"sex": "male", "age": 35, "height_cm": 180, "weight_kg": 82, "activity": "moderate", "goal": "lose",
+        "diet": "vegetarian", "allergies": ["peanut"], "meals_per_day": 3, "cuisine": "chinese"}
+
+
+@pytest.fixture()
+def services(tmp_path, kb):
+    s = Services(settings_from_env({}, data_dir=tmp_path / "data"))
+    s.__dict__["kb"] = kb          # the shared, already-loaded knowledge base
+    return s
+
+
+def test_store_keeps_profile_and_history_until_deleted(tmp_path):
+    store = UserStore(tmp_path / "u.sqlite")
+    store.save_profile("alice", {"age": 30, "sex": "female"})
+    store.save_profile("alice", {"weight_kg": 60, "age": None})        # merge; None keeps the old value
+    store.add_history("alice", "chat", "hello")
+    reopened = UserStore(tmp_path / "u.sqlite")                       # survives a restart
+    assert reopened.profile("alice") == {"age": 30, "sex": "female", "weight_kg": 60}
+    assert [x["summary"] for x in reopened.history("alice")] == ["hello"]
+    assert reopened.profile("bob") == {} and reopened.history("bob") == []
+    reopened.delete_user("alice")
+    assert reopened.profile("alice") == {} and reopened.history("alice") == []
+    with pytest.raises(ValueError):
+        reopened.profile("../etc/passwd")
+
+
+def test_training_handler_gives_table_chart_gifs_and_files(services):
+    out = h.training_plan(services, "u1", FORM, 0, "zh")
+    assert out["rows"] and all(len(r) == 8 for r in out["rows"])
+    assert all(ex["exercise_id"] for s in out["plan"]["sessions"] for ex in s.get("exercises", []))
+    assert not any("knee" in ex.get("contraindications", []) for s in out["plan"]["sessions"]
+                   for ex in s.get("exercises", []))
+    assert {name for name, _ in out["sets"]} >= {"胸部", "背部"}
+    assert out["gifs"] and all(p.endswith(".gif") for p, _ in out["gifs"])
+    names = [f.rsplit("-", 1)[-1] for f in out["files"]]
+    assert names == ["plan.md", "plan.json", "week.ics"]
+    assert "BEGIN:VCALENDAR" in Path(out["files"][2]).read_text(encoding="utf-8")
+    assert services.store.profile("u1")["days_per_week"] == 3
+    assert services.store.history("u1")[0]["kind"] == "training_plan"
+    assert "医疗" in out["markdown"] or "医生" in out["markdown"] or "专业" in out["markdown"]  # disclaimer in zh
+
+
+def test_bad_profiles_get_field_messages_not_plans(services):
+    out = h.training_plan(services, "u1", {**FORM, "age": 3, "days_per_week": 0}, 0, "en")
+    assert out["rows"] == [] and "`age`" in out["markdown"] and "`days_per_week`" in out["markdown"]
+    out = h.nutrition_plan(services, "u1", {**BODY, "weight_kg": -5}, "en")
+    assert out["meals"] == [] and "`weight_kg`" in out["markdown"]
+    assert services.store.history("u1") == []     # nothing saved for a rejected form
+
+
+def test_nutrition_handler_respects_diet_and_allergy(services, kb):
+    out = h.nutrition_plan(services, "u2", BODY, "en")
+    plan = out["plan"]
+    assert out["macros"] and out["meals"] and out["grocery"]
+    foods = [kb.foods[it["food_id"]] for m in plan["day_plan"]["meals"] for it in m["items"]]
+    assert all("peanut" not in f.allergens for f in foods)
+    assert "kcal" in out["markdown"] and plan["targets"]["kcal"] >= 1500
+
+
+def test_scan_handles_no_image_and_corrupt_files(services, tmp_path):
+    assert h.scan(services, None, "en")["result"] is None
+    bad = tmp_path / "broken.jpg"
+    bad.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    out = h.scan(services, str(bad), "zh")
+    assert out["markdown"].startswith("⚠️") and out["result"]["status"] == "error"
+
+
+def test_enroll_needs_a_label_and_reports_duplicates(services, tmp_path):
+    img = Image.new("RGB", (128, 128), (90, 90, 200))
+    path = tmp_path / "m.png"
+    img.save(path)
+    assert h.enroll(services, str(path), "", "en") == h.t("need_label", "en")
+    assert "leg_press" in h.enroll(services, str(path), "leg_press · Leg press", "en")
+    assert h.enroll(services, str(path), "leg_press", "en") == h.t("duplicate", "en")
+    assert h.gallery_rows(services) == [["leg_press", 1]]
+    assert "1" in h.remove_label(services, "leg_press", "en") and h.gallery_rows(services) == []
+
+
+def test_chat_events_save_history_and_profile(services):
+    class OneShotAgent:       # stands in for FitnessAgent: the handler's job is memory and history
+        def respond(self, conv, text, image=None):
+            from agent.core import Turn
+
+            conv.profile["age"] = 41
+            return Turn("ok", "en", "small_talk", "none")
+
+    services.__dict__["agent"] = OneShotAgent()
+    events = list(h.chat_events(services, "carol", "I'm 41", None))
+    assert events[-1]["type"] == "turn" and events[-1]["turn"].answer == "ok"
+    assert services.store.profile("carol") == {"age": 41}
+    assert services.store.history("carol")[0]["summary"] == "I'm 41"
+    assert h.delete_my_data(services, "carol", "en") == h.t("deleted", "en")
+    assert services.store.profile("carol") == {} and services.conversation("carol").profile == {}
+
+
+def test_library_search_and_equipment_page(services):
+    assert h.gif_search("  ", "en")[1] == []
+    md, gifs = h.gif_search("squat", "en")
+    assert gifs and "squat" in md
+    md, gifs = h.equipment_page(services, "leg_press_machine · Leg press", "zh")
+    assert "安全" in md
+    assert h.equipment_page(services, "", "en")[1] == []

@@ -1,0 +1,143 @@
+"""End to end: start `python app.py` on 127.0.0.1 and drive every tab in real headless Chromium.
+
+Needs Debian's chromium (`.ci/run` installs it when missing) and the `playwright` package (driver only;
+no browser download: it launches /usr/bin/chromium). Screenshots go to the test's temp folder.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from PIL import Image, ImageDraw
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")]
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    data = tmp_path_factory.mktemp("data")
+    port = _free_port()
+    env = {**os.environ, "FITNESSLM_DATA_DIR": str(data), "FITNESSLM_PORT": str(port), "FITNESSLM_HOST": "127.0.0.1",
+           "FITNESSLM_LLM_BACKEND": "local", "FITNESSLM_LLM_URL": ""}
+    log = open(data / "app.log", "w")
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(f"app exited: {(data / 'app.log').read_text()[-2000:]}")
+            try:
+                if httpx.get(url, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("app did not serve / within 120 s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        pg = browser.new_page(viewport={"width": 1280, "height": 1000})
+        pg.set_default_timeout(90_000)
+        pg.goto(app_url, wait_until="domcontentloaded")
+        pg.wait_for_selector("#chat-input textarea")
+        yield pg
+        browser.close()
+
+
+def _tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def test_chat_answers_an_equipment_question_with_a_trace(page, tmp_path):
+    box = page.locator("#chat-input textarea")
+    box.fill("How do I use the leg press?")
+    box.press("Enter")
+    bot = page.locator("#chatbot")
+    bot.get_by_text("Safety", exact=False).first.wait_for()
+    text = bot.inner_text()
+    assert "leg press" in text.lower()
+    assert "Tools used" in text             # the folded tool trace under the answer
+    page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+
+
+def test_scan_tab_recognises_an_uploaded_photo(page, tmp_path):
+    _tab(page, "📷 Scan")
+    photo = tmp_path / "not_equipment.png"
+    img = Image.new("RGB", (320, 240), (235, 210, 160))
+    ImageDraw.Draw(img).ellipse((80, 40, 240, 200), fill=(200, 60, 40))  # a red ball on sand: not gym equipment
+    img.save(photo)
+    page.locator("#scan-photo input[type=file]").set_input_files(str(photo))
+    page.wait_for_timeout(1000)
+    page.locator("#identify").click()
+    card = page.locator("#scan-card")
+    card.locator("p, li").first.wait_for()
+    text = card.inner_text().lower()
+    assert any(w in text for w in ("not gym equipment", "not sure", "doesn't look", "closest")), text
+    page.screenshot(path=str(tmp_path / "scan.png"), full_page=True)
+
+
+def test_training_form_makes_a_week(page, tmp_path):
+    _tab(page, "🏋️ Training plan")
+    page.locator("#make-plan").click()
+    table = page.locator("#training-table")
+    page.wait_for_function("document.querySelectorAll('#training-table [role=gridcell]').length > 40")
+    assert "Sets" in table.inner_text()
+    summary = page.locator("#training-summary").inner_text()
+    assert "not medical advice" in summary.lower() or "medical" in summary.lower()
+    page.screenshot(path=str(tmp_path / "training.png"), full_page=True)
+
+
+def test_nutrition_form_makes_targets_and_meals(page, tmp_path):
+    _tab(page, "🥗 Nutrition")
+    page.locator("#make-nutrition").click()
+    page.locator("#nutrition-summary").get_by_text("kcal").first.wait_for()
+    page.wait_for_function("document.querySelectorAll('#meal-table [role=gridcell]').length > 20")
+    assert "Protein" in page.locator("#nutrition-summary").inner_text()
+    page.screenshot(path=str(tmp_path / "nutrition.png"), full_page=True)
+
+
+def test_library_finds_squat_demonstrations(page, tmp_path):
+    _tab(page, "📚 Library")
+    page.locator("#gif-query textarea, #gif-query input").first.fill("squat")
+    page.locator("#gif-search").click()
+    page.locator("#gif-result").get_by_text("squat").first.wait_for()
+    page.wait_for_function("document.querySelectorAll('.gif-gallery img').length > 0")
+    page.screenshot(path=str(tmp_path / "library.png"), full_page=True)
+
+
+def test_language_switch_relabels_the_page(page, tmp_path):
+    page.locator("#lang-switch").get_by_text("中文").click()
+    page.get_by_role("tab", name="💬 对话").wait_for()
+    assert "中英双语健身助手" in page.inner_text("body")
+    page.screenshot(path=str(tmp_path / "zh.png"), full_page=True)
