@@ -12,6 +12,10 @@ _NUM = r"(\d{1,3}(?:\.\d+)?)"
 _PATTERNS: list[tuple[str, re.Pattern, callable]] = [
     ("age", re.compile(rf"{_NUM}\s*(?:years?\s*old|y/?o\b|yrs?\b|岁|周岁)", re.I), float),
     ("age", re.compile(rf"(?:age[d]?\s*(?:is\s*)?|年龄\s*[:：]?\s*){_NUM}", re.I), float),
+    ("age", re.compile(r"\b(\d{2})\s*-?\s*(?:year|yr)s?[- ]old", re.I), float),
+    # "I'm 30", "I am 45 and..." — a bare two-digit number right after "I'm" is an age, unless a unit follows
+    ("age", re.compile(r"\bi(?:'|’)?m\s+(\d{2})\b(?!\s*(?:kg|kilo|cm|lb|pound|%|min|day|x\b|times))|\bi am\s+(\d{2})\b"
+                       r"(?!\s*(?:kg|kilo|cm|lb|pound|%|min|day|x\b|times))", re.I), float),
     ("weight_kg", re.compile(rf"{_NUM}\s*(?:kg|kilos?|kilograms?|公斤|千克)", re.I), float),
     ("weight_kg", re.compile(rf"{_NUM}\s*(?:斤)"), lambda v: float(v) / 2),
     ("weight_kg", re.compile(rf"{_NUM}\s*(?:lbs?|pounds?)", re.I), lambda v: round(float(v) * 0.4536, 1)),
@@ -22,6 +26,8 @@ _PATTERNS: list[tuple[str, re.Pattern, callable]] = [
     ("days_per_week", re.compile(r"(\d)\s*(?:days?|x|times?)\s*(?:a|per|/)\s*week", re.I), int),
     ("days_per_week", re.compile(r"(?:每周|一周|每星期)\s*(?:练|训练)?\s*(\d)\s*(?:天|次)"), int),
     ("days_per_week", re.compile(r"(\d)\s*-?\s*day\s*(?:split|plan|program|routine)", re.I), int),
+    ("days_per_week", re.compile(r"\b(\d)-day\b", re.I), int),   # "a 3-day beginner plan"
+    ("days_per_week", re.compile(r"(?:train|work ?out|lift|exercise)\s*(\d)\s*(?:days?|times?)\b", re.I), int),
     ("minutes_per_session", re.compile(rf"{_NUM}\s*(?:min(?:ute)?s?|分钟)", re.I), float),
 ]
 
@@ -56,7 +62,7 @@ def extract_profile(text: str) -> dict:
     padded = f" {text.lower()} "
     for field, pattern, convert in _PATTERNS:
         if field not in found and (m := pattern.search(text)):
-            found[field] = convert(m.group(1))
+            found[field] = convert(next(g for g in m.groups() if g is not None))
     if "days_per_week" not in found and (m := re.search(r"(?:每周|一周)\s*(?:练|训练)?\s*([一二两三四五六七])\s*(?:天|次)", text)):
         found["days_per_week"] = _ZH_DIGITS[m.group(1)]
     if re.search(r"\b(female|woman|girl|lady)\b|女", padded):

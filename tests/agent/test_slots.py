@@ -36,3 +36,12 @@ def test_language_detection():
     assert detect_language("how do I train legs") == "en"
     assert detect_language("深蹲 squat 怎么做") == "zh"
     assert detect_language("123 !!", default="zh") == "zh"
+
+
+def test_casual_age_and_days_phrasings():
+    assert extract_profile("Make me a 3-day beginner plan, I'm 30 with a bad knee") == {
+        "age": 30.0, "days_per_week": 3, "experience": "beginner", "limitations": ["knee"]}
+    assert extract_profile("I am 45 and train 4 days")["age"] == 45.0
+    assert extract_profile("a 28-year-old woman")["age"] == 28.0
+    assert "age" not in extract_profile("I'm 75 kg and 180 cm")     # a unit after the number: not an age
+    assert extract_profile("I lift 5 times a week")["days_per_week"] == 5
