@@ -115,3 +115,14 @@ def test_library_search_and_equipment_page(services):
     md, gifs = h.equipment_page(services, "leg_press_machine · Leg press", "zh")
     assert "安全" in md
     assert h.equipment_page(services, "", "en")[1] == []
+
+
+def test_live_scan_throttles_and_answers_each_frame(services):
+    import numpy as np
+
+    frame = np.full((240, 320, 3), 128, dtype=np.uint8)
+    text, state = h.live_scan(services, None, frame, "en")
+    assert text and not text.startswith("⚠️") and "ms/frame" in text
+    again, state2 = h.live_scan(services, state, frame, "en")   # same recogniser kept between frames
+    assert state2["live"] is state["live"]
+    assert h.live_scan(services, state, None, "zh")[0] == h.t("live_idle", "zh")
