@@ -237,7 +237,9 @@ def training_plan(services, user_id: str, form: dict, variation: int, lang: str)
     labels = plan["group_labels"]
     sets = [[_bi(labels.get(g, g), lang), n] for g, n in plan["weekly_sets"].items()]
     md = to_markdown(plan, lang).split("\n## ", 1)[0]  # title + split line; the tables show the rest
-    extra = [f"- {_bi(n, lang)}" for n in plan.get("warnings", []) + plan.get("notes", [])][:6]
+    block = [f"- **{t('week_n', lang).format(n=w['week'])}:** {_bi(w['focus'], lang)}" for w in plan["block"]["weeks"]]
+    extra = [f"**{t('block', lang)}**", *block, f"- {_bi(plan['cardio']['text'], lang)}"]
+    extra += [f"- {_bi(n, lang)}" for n in plan.get("warnings", []) + plan.get("notes", [])][:6]
     if plan.get("referral"):
         extra.append(f"\n⚠️ **{_bi(plan['referral'], lang)}**")
     extra.append(f"\n_{_bi(plan['disclaimer'], lang)}_")

@@ -56,6 +56,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_reps": ("Reps", "次数"), "col_rest": ("Rest (s)", "休息（秒）"), "col_load": ("Load", "负荷"),
     "col_tempo": ("Tempo", "节奏"), "col_cue": ("Cue", "要点"), "col_group": ("Muscle group", "肌群"),
     "fix_fields": ("Please fix:", "请修改："),
+    "block": ("4-week block", "4 周周期"), "week_n": ("Week {n}", "第 {n} 周"), "sets_axis": ("sets / week", "组/周"),
     # nutrition form
     "height": ("Height (cm)", "身高（厘米）"), "weight": ("Weight (kg)", "体重（公斤）"),
     "body_fat": ("Body fat % (optional)", "体脂率 %（可选）"), "activity": ("Activity level", "活动水平"),

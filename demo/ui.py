@@ -172,7 +172,9 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
                 tr_table = L(gr.Dataframe(interactive=False, wrap=True, label=t("week", lang0),
                                           elem_id="training-table"), "week")
                 with gr.Row():
-                    tr_chart = L(gr.BarPlot(x="x", y="y", label=t("weekly_sets", lang0), height=260), "weekly_sets")
+                    tr_chart = L(gr.BarPlot(x="x", y="y", label=t("weekly_sets", lang0), height=280, y_lim=[0, None],
+                                            x_title=" ", y_title=t("sets_axis", lang0), x_label_angle=-35,
+                                            sort="-y"), "weekly_sets")
                     tr_files = L(gr.File(file_count="multiple", label=t("downloads", lang0)), "downloads")
                 tr_gifs = L(gr.Gallery(label=t("demo_gifs", lang0), columns=4, height=300,
                                        elem_classes="gif-gallery"), "demo_gifs")
@@ -203,7 +205,8 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
                           "make_nutrition", "value")
                 with gr.Row():
                     n_md = gr.Markdown(elem_id="nutrition-summary")
-                    n_chart = L(gr.BarPlot(x="x", y="y", label=t("macros", lang0), height=240), "macros")
+                    n_chart = L(gr.BarPlot(x="x", y="y", label=t("macros", lang0), height=240, y_lim=[0, None],
+                                           x_title=" ", y_title=t("kcal", lang0)), "macros")
                 n_meals_table = L(gr.Dataframe(interactive=False, wrap=True, label=t("meal_plan", lang0),
                                                elem_id="meal-table"), "meal_plan")
                 with gr.Row():
