@@ -260,7 +260,9 @@ def nutrition_plan(services, user_id: str, form: dict, lang: str) -> dict:
         plan = plan_nutrition(form, services.kb)
     except ProfileError as exc:
         return {"markdown": profile_error_markdown(exc, lang), "macros": [], "meals": [], "grocery": [], "files": []}
-    services.store.save_profile(user_id, form)
+    # "goal" in the saved profile is the training goal (the agent shares it); this one is lose/maintain/gain
+    services.store.save_profile(user_id, {**{k: v for k, v in form.items() if k != "goal"},
+                                          "nutrition_goal": form.get("goal")})
     tg = plan["targets"]
     kcal = t("kcal", lang)
     md = [f"### {t('daily_targets', lang)}: {tg['kcal']:.0f} {kcal}",
@@ -319,6 +321,17 @@ def my_data(services, user_id: str) -> tuple[dict, list[list]]:
     rows = [[dt.datetime.fromtimestamp(h["created"]).strftime("%Y-%m-%d %H:%M"), h["kind"], h["summary"]]
             for h in services.store.history(user_id)]
     return services.store.profile(user_id), rows
+
+
+def saved_form_values(services, user_id: str) -> dict:
+    """The saved profile, as values the plan forms can show (unknown training goals are dropped)."""
+    from tools.profiles import GOALS
+
+    profile = services.store.profile(user_id) if user_id else {}
+    out = {k: v for k, v in profile.items() if v is not None}
+    if out.get("goal") not in GOALS:
+        out.pop("goal", None)
+    return out
 
 
 def delete_my_data(services, user_id: str, lang: str) -> str:

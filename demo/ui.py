@@ -237,11 +237,22 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
         footer = L(gr.Markdown(f"_{t('disclaimer', lang0)}_"), "disclaimer", "value")
 
         # -- wiring ---------------------------------------------------------------------------------------
+        # A returning visitor finds the forms filled with what they entered last time.
+        saved_fields = {"goal": tr_goal, "experience": tr_exp, "place": tr_place, "days_per_week": tr_days,
+                        "minutes_per_session": tr_min, "age": tr_age, "sex": tr_sex, "limitations": tr_lim}
+        saved_nutrition = {"sex": n_sex, "age": n_age, "height_cm": n_height, "weight_kg": n_weight,
+                           "body_fat_pct": n_bf, "activity": n_act, "nutrition_goal": n_goal, "meals_per_day": n_meals, "diet": n_diet,
+                           "cuisine": n_cuisine, "trained": n_trained, "allergies": n_allergy}
+        form_fields = [*saved_fields.values(), *saved_nutrition.values()]
+
         def on_load(user_id, lang_value):
             user_id = user_id or h.new_user_id()
-            return user_id, status_markdown(health_report(settings))
+            profile = h.saved_form_values(services, user_id)
+            fills = [gr.update(value=profile[k]) if k in profile else gr.update()
+                     for k in [*saved_fields, *saved_nutrition]]
+            return [user_id, status_markdown(health_report(settings)), *fills]
 
-        demo.load(on_load, [user, lang], [user, status], api_name="status")
+        demo.load(on_load, [user, lang], [user, status, *form_fields], api_name="status")
 
         def on_lang(lang_value):
             header = f"# {t('title', lang_value)}\n{t('intro', lang_value)}"

@@ -126,3 +126,11 @@ def test_live_scan_throttles_and_answers_each_frame(services):
     again, state2 = h.live_scan(services, state, frame, "en")   # same recogniser kept between frames
     assert state2["live"] is state["live"]
     assert h.live_scan(services, state, None, "zh")[0] == h.t("live_idle", "zh")
+
+
+def test_saved_profile_fills_both_forms_without_mixing_goals(services):
+    h.training_plan(services, "dave", FORM, 0, "en")
+    h.nutrition_plan(services, "dave", BODY, "en")
+    saved = h.saved_form_values(services, "dave")
+    assert saved["goal"] == "hypertrophy" and saved["nutrition_goal"] == "lose"
+    assert saved["days_per_week"] == 3 and saved["weight_kg"] == 82 and saved["allergies"] == ["peanut"]
