@@ -1,21 +1,41 @@
-"""The FastAPI application: versioned REST endpoints plus /health."""
+"""The FastAPI application: versioned REST endpoints under /v1 plus /health (docs at /docs)."""
 from __future__ import annotations
 
 from fastapi import FastAPI
 
 from config import Settings, get_settings
 
+from .errors import install_error_handlers
 from .health import health_report
+from .limits import UploadLimitMiddleware
+from .v1 import build_v1_router
+
+DESCRIPTION = """Bilingual (中文 / English) fitness assistant: equipment recognition from photos and videos,
+exercise GIFs, cited knowledge answers, training and nutrition plans, and a chat agent with per-user memory.
+
+When the server sets `FITNESSLM_API_TOKEN`, every `/v1` route needs `Authorization: Bearer <token>`
+(`/health` stays open). Errors share one shape: `{"error", "message", "messages": {en, zh}, "fields"}`.
+Uploads are limited to `FITNESSLM_MAX_UPLOAD_MB` per file (413 above it)."""
 
 
-def create_api(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
-    api = FastAPI(title="FitnessLM API", version="0.1.0",
-                  description="Bilingual fitness assistant: equipment recognition, training and nutrition plans.")
+def create_api(settings: Settings | None = None, services=None) -> FastAPI:
+    """The API over `services` (built lazily from `settings` when not given: nothing heavy loads here)."""
+    if settings is None:
+        settings = services.settings if services is not None else get_settings()
+    if services is None:
+        from services import Services
+
+        services = Services(settings)
+    api = FastAPI(title="FitnessLM API", version="1.0.0", description=DESCRIPTION)
+    api.state.settings, api.state.services = settings, services
+    install_error_handlers(api)
+    api.add_middleware(UploadLimitMiddleware, file_limit_bytes=int(settings.max_upload_mb * 2**20))
+    api.include_router(build_v1_router())
 
     @api.get("/health", tags=["meta"])
     def health() -> dict:
-        """Which LLM backend is active and which packaged models are installed and loaded."""
-        return health_report(settings)
+        """Which LLM backend is active, which packaged models are installed and loaded, and the background
+        warm-up's timings per part (null until it has finished, or when it is off)."""
+        return {**health_report(settings), "warm_up": getattr(services, "warm", None)}
 
     return api

@@ -1,0 +1,116 @@
+"""/v1 chat with the agent (memory per user) and each user's saved profile and history."""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as PathParam
+
+from config import Settings
+
+from .deps import file_limit_bytes, get_services, get_settings, pick_lang
+from .errors import ApiError
+from .limits import too_large_error
+from .routes_content import gif_url
+from .routes_vision import decode_image
+from .schemas import (USER_ID_PATTERN, ChatRequest, ChatResponse, History, HistoryItemDetail, UserDeleted, UserProfile,
+                      UserProfileIn, errors)
+
+router = APIRouter()
+_DATA_URL = re.compile(r"^data:(?P<mime>[\w.+-]+/[\w.+-]+)?(?:;[\w=.+-]+)*;base64,", re.I)
+UserIdPath = Annotated[str, PathParam(pattern=USER_ID_PATTERN,
+                                      description="any id the client keeps: 1-64 letters, digits, '.', '_', '-'")]
+
+
+def decode_data_url(value: str, limit: int, lang: str):
+    """A base64 data URL (or bare base64) → PIL image; 413 when too big, 422 when not a readable image."""
+    body = value.strip()
+    if m := _DATA_URL.match(body):
+        body = body[m.end():]
+    if len(body) * 3 // 4 > limit + 3:
+        raise too_large_error(len(body) * 3 // 4, limit, lang)
+    try:
+        data = base64.b64decode(re.sub(r"\s+", "", body), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ApiError(422, "bad_image_data", "The image must be a base64 data URL (data:image/jpeg;base64,...).",
+                       "图片必须是 base64 data URL（data:image/jpeg;base64,...）。", lang,
+                       fields={"image": {"en": "is not valid base64", "zh": "不是有效的 base64"}}) from exc
+    return decode_image(data, limit, lang)
+
+
+@router.post("/chat", response_model=ChatResponse, tags=["chat"], summary="One turn with the fitness agent",
+             responses=errors(401, 413, 422))
+def chat(req: ChatRequest, request: Request, services=Depends(get_services), settings: Settings = Depends(get_settings)):
+    """The agent remembers the user's profile facts between turns; each turn goes to the user's history."""
+    from knowledge.language import detect_language
+
+    text = req.message.strip()
+    lang = detect_language(text, default=settings.lang) if text else settings.lang
+    lang = pick_lang(lang, settings)
+    image = decode_data_url(req.image, file_limit_bytes(settings), lang) if req.image else None
+    if not text and image is None:
+        raise ApiError(422, "empty_message", "The message is empty: type something or attach a photo.",
+                       "消息为空：请输入内容或附上照片。", lang,
+                       fields={"message": {"en": "must not be empty", "zh": "不能为空"}})
+    conv = services.conversation(req.user_id)
+    turn = services.agent.respond(conv, text, image)
+    if conv.profile:
+        services.store.save_profile(req.user_id, conv.profile)
+    services.store.add_history(req.user_id, "chat", (text or "📷")[:200], {"answer": turn.answer[:2000],
+                                                                         "route": turn.route})
+    attachments = [{"type": a.get("type", "file"), "caption": a.get("caption") or "",
+                    "exercise_id": a.get("exercise_id") or None, "url": gif_url(request, a.get("exercise_id"))}
+                   for a in turn.attachments]
+    return {"user_id": req.user_id, "answer": turn.answer, "lang": turn.lang, "route": turn.route,
+            "backend": turn.backend, "trace": _plain(turn.trace), "attachments": attachments,
+            "data": _plain(turn.data) if isinstance(turn.data, dict) else None, "ms": round(turn.ms, 1)}
+
+
+def _plain(value):
+    """JSON-safe copy: tool arguments written by the LLM and tool results may hold numpy numbers and the like."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+@router.get("/users/{user_id}/history", response_model=History, tags=["users"], summary="What a user asked and got",
+            responses=errors(401, 422))
+def user_history(user_id: UserIdPath, limit: int = Query(50, ge=1, le=200), services=Depends(get_services)):
+    """Newest first: chat turns, plans, scans."""
+    return {"user_id": user_id, "items": services.store.history(user_id, limit)}
+
+
+@router.get("/users/{user_id}/history/{item_id}", response_model=HistoryItemDetail, tags=["users"],
+            summary="One history entry with its payload", responses=errors(401, 404, 422))
+def user_history_item(user_id: UserIdPath, item_id: int = PathParam(ge=1, le=2**62),
+                      services=Depends(get_services)):
+    item = services.store.history_item(user_id, item_id)
+    if item is None:
+        raise ApiError(404, "not_found", "No such history entry.", "没有这条历史记录。")
+    return item
+
+
+@router.get("/users/{user_id}/profile", response_model=UserProfile, tags=["users"], summary="The saved profile",
+            responses=errors(401, 422))
+def get_profile(user_id: UserIdPath, services=Depends(get_services)):
+    return {"user_id": user_id, "profile": services.store.profile(user_id)}
+
+
+@router.put("/users/{user_id}/profile", response_model=UserProfile, tags=["users"],
+            summary="Merge fields into the saved profile", responses=errors(401, 422))
+def put_profile(body: UserProfileIn, user_id: UserIdPath, services=Depends(get_services)):
+    """Given fields replace the saved ones (null leaves a field as it is); the chat agent uses them at once."""
+    fields = body.model_dump(exclude_none=True)
+    merged = services.store.save_profile(user_id, fields)
+    conv = services.conversation(user_id)
+    conv.profile = {**conv.profile, **fields}
+    return {"user_id": user_id, "profile": merged}
+
+
+@router.delete("/users/{user_id}", response_model=UserDeleted, tags=["users"],
+               summary="Forget a user: profile, history and chat memory", responses=errors(401, 422))
+def delete_user(user_id: UserIdPath, services=Depends(get_services)):
+    services.forget(user_id)
+    return {"user_id": user_id, "deleted": True}

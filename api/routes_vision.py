@@ -1,0 +1,140 @@
+"""/v1 equipment recognition (photo, video) and the "my gym" gallery: thin adapters over tools/."""
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import Path as PathParam
+
+from config import Settings
+
+from .deps import file_limit_bytes, get_services, get_settings, pick_lang
+from .errors import ApiError
+from .limits import MAX_ENROLL_FILES, read_upload, too_large_error
+from .schemas import EnrollResult, Gallery, GalleryRemoved, Lang, Recognition, UserId, VideoRecognition, errors
+
+router = APIRouter(tags=["vision"])
+_SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
+
+
+def decode_image(data: bytes, limit: int, lang: str):
+    """Upload bytes → RGB PIL image; the domain's bilingual message as 413 / 422 otherwise."""
+    from tools.images import ImageInputError, load_image
+
+    try:
+        return load_image(data, max_bytes=limit)
+    except ImageInputError as exc:
+        if exc.code == "too_large":
+            raise too_large_error(len(data), limit, lang) from exc
+        raise ApiError(422, exc.code, exc.en, exc.zh, lang) from exc
+
+
+def _history(services, user_id: str | None, kind: str, summary: str, payload: dict) -> None:
+    if user_id:
+        services.store.add_history(user_id, kind, summary, payload)
+
+
+@router.post("/recognize", response_model=Recognition, summary="Recognise the gym equipment in one photo",
+             responses=errors(401, 413, 422, 503))
+def recognize_photo(file: UploadFile = File(description="photo: JPEG, PNG, WebP, GIF or BMP"),
+                    lang: Lang | None = Form(None), k: int = Form(3, ge=1, le=10, description="candidates returned"),
+                    user_id: UserId | None = Form(None, description="record the scan in this user's history"),
+                    services=Depends(get_services), settings: Settings = Depends(get_settings)):
+    """Open-set decision (recognized / not_sure / not_equipment), top-k candidates and the catalog card."""
+    from tools.equipment import recognize
+
+    lang = pick_lang(lang, settings)
+    limit = file_limit_bytes(settings)
+    image = decode_image(read_upload(file, limit, lang), limit, lang)
+    result = recognize(image, services.recognizer, services.kb, lang, k=k)
+    if result["status"] == "error":   # the recogniser itself failed (VLM down, model missing)
+        raise ApiError(503, result["error"] or "recognizer", result["message"], lang=lang)
+    _history(services, user_id, "scan", result["message"],
+             {"status": result["status"], "equipment_id": result["equipment_id"]})
+    return result
+
+
+@router.post("/recognize/video", response_model=VideoRecognition, summary="Timeline of the equipment in a video",
+             responses=errors(401, 413, 422, 503))
+def recognize_video_upload(file: UploadFile = File(description="video: MP4, WebM, AVI or MOV"),
+                           lang: Lang | None = Form(None),
+                           mode: str = Form("scene", pattern="^(scene|uniform)$",
+                                            description="scene: a frame when the picture changes; uniform: 1/s"),
+                           user_id: UserId | None = Form(None),
+                           services=Depends(get_services), settings: Settings = Depends(get_settings)):
+    """Frames are sampled, recognised and voted over time into segments of what appears when."""
+    from tools.video import recognize_video
+
+    lang = pick_lang(lang, settings)
+    limit = file_limit_bytes(settings)
+    data = read_upload(file, limit, lang)
+    suffix = Path(file.filename or "").suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="fitnesslm-video-") as tmp:
+        path = Path(tmp) / ("upload" + (suffix if _SUFFIX.match(suffix) else ".mp4"))
+        path.write_bytes(data)
+        result = recognize_video(path, services.recognizer, services.kb, lang, mode=mode, max_bytes=limit)
+    if result["status"] == "error":
+        if result["error"] == "too_large":
+            raise too_large_error(len(data), limit, lang)
+        raise ApiError(503 if result["error"] == "recognizer" else 422, result["error"], result["message"], lang=lang)
+    main = result.get("main") or {}
+    _history(services, user_id, "video", main.get("name") or "video", {"main": main.get("equipment_id")})
+    return result
+
+
+# -- gallery --------------------------------------------------------------------------------------------
+def _label(label: str, lang: str) -> str:
+    from tools.gallery import normalise_label
+
+    try:
+        return normalise_label(label)
+    except ValueError as exc:
+        msg = {"en": "must be 1-64 characters without slashes", "zh": "必须是 1-64 个字符，且不含斜杠"}
+        raise ApiError(422, "bad_label", f"Invalid label {label!r}: {msg['en']}.",
+                       f"标签 {label!r} 无效：{msg['zh']}。", lang, fields={"label": msg}) from exc
+
+
+@router.get("/gallery", response_model=Gallery, tags=["gallery"], summary="Enrolled labels with photo counts",
+            responses=errors(401))
+def gallery_labels(services=Depends(get_services)):
+    labels = services.gallery.labels()
+    return {"labels": [{"label": k, "count": n} for k, n in sorted(labels.items())], "total": sum(labels.values())}
+
+
+@router.post("/gallery/enroll", response_model=EnrollResult, tags=["gallery"],
+             summary="Add photos of one machine of your gym under a label", responses=errors(401, 413, 422))
+def gallery_enroll(label: str = Form(min_length=1, max_length=200,
+                                     description="e.g. 'leg_press_machine' or '我的推胸机'"),
+                   files: list[UploadFile] = File(description=f"1-{MAX_ENROLL_FILES} photos"),
+                   lang: Lang | None = Form(None),
+                   services=Depends(get_services), settings: Settings = Depends(get_settings)):
+    """Bad or duplicate photos are reported per file; 422 when none could be used."""
+    lang = pick_lang(lang, settings)
+    label = _label(label, lang)
+    if not 1 <= len(files) <= MAX_ENROLL_FILES:
+        raise ApiError(422, "too_many_files", f"Send 1-{MAX_ENROLL_FILES} photos per request.",
+                       f"每次请发送 1-{MAX_ENROLL_FILES} 张照片。", lang)
+    limit = file_limit_bytes(settings)
+    out = services.gallery.enroll(label, [read_upload(f, limit, lang) for f in files], source="api")
+    if not out["added"] and not out["duplicates"] and out["errors"]:
+        first = out["errors"][0]
+        raise ApiError(422, "no_usable_images", "None of the photos could be used: " + first["message_en"],
+                       "没有可用的照片：" + first["message_zh"], lang,
+                       fields={f"files.{e['index']}": {"en": e["message_en"], "zh": e["message_zh"]}
+                               for e in out["errors"]})
+    return out
+
+
+@router.delete("/gallery/{label}", response_model=GalleryRemoved, tags=["gallery"],
+               summary="Remove every photo enrolled under a label", responses=errors(401, 404, 422))
+def gallery_remove(label: str = PathParam(min_length=1, max_length=200), lang: Lang | None = None,
+                   services=Depends(get_services), settings: Settings = Depends(get_settings)):
+    lang = pick_lang(lang, settings)
+    label = _label(label, lang)
+    removed = services.gallery.remove_label(label)
+    if not removed:
+        raise ApiError(404, "unknown_label", f"No photos are enrolled under {label!r}.",
+                       f"标签 {label!r} 下没有照片。", lang)
+    return {"label": label, "removed": removed}

@@ -1,0 +1,328 @@
+"""Request and response models of the /v1 REST API (what /docs and /openapi.json show).
+
+Profile fields are typed leniently (numbers may arrive as "70 kg", enums as Chinese synonyms such as
+"增肌"): `tools.profiles` checks them and answers a bad value with a bilingual, field-level 422.
+Plans, catalog cards and traces are nested documents owned by `tools/`; they are passed through as
+JSON objects rather than re-declared here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Lang = Literal["en", "zh"]
+USER_ID_PATTERN = r"^[A-Za-z0-9_.\-]{1,64}$"
+EXERCISE_ID_PATTERN = r"^[a-z0-9_]{1,80}$"
+UserId = Annotated[str, StringConstraints(pattern=USER_ID_PATTERN)]
+Number = Union[int, float, str]          # 70, 70.5 or "70 kg"
+Names = Union[list[str], str]            # ["knee", "腰"] or "knee, 腰"
+Flag = Union[bool, str]                  # true / "yes" / "是"
+
+
+class ErrorResponse(BaseModel):
+    """Every error: a stable code, a message in the asked language, both languages, and bad fields."""
+
+    error: str = Field(description="stable error code, e.g. invalid_profile, too_large, not_image, unauthorized")
+    message: str
+    messages: dict[str, str | None] | None = Field(None, description="{en, zh} when both are available")
+    fields: dict[str, dict[str, str]] | None = Field(
+        None, description='per field, dotted path → {"en": ..., "zh": ...}, e.g. "profile.age"')
+
+
+def errors(*codes: int) -> dict:
+    """OpenAPI `responses` entry for these error statuses."""
+    text = {400: "Bad request", 401: "Missing or wrong bearer token", 404: "Not found",
+            413: "Upload over FITNESSLM_MAX_UPLOAD_MB", 422: "Invalid input (field-level, bilingual)",
+            503: "A model or server the request needs is unavailable"}
+    return {c: {"model": ErrorResponse, "description": text.get(c, "Error")} for c in codes}
+
+
+# -- equipment recognition -----------------------------------------------------------------------------
+class Candidate(BaseModel):
+    id: str
+    name: str
+    confidence: float
+    in_catalog: bool
+
+
+class Recognition(BaseModel):
+    status: Literal["recognized", "not_sure", "not_equipment", "error"]
+    equipment_id: str | None = Field(description="set when status is 'recognized'")
+    candidates: list[Candidate]
+    none_confidence: float = Field(description="how likely the photo shows no gym equipment, 0-1")
+    card: dict[str, Any] | None = Field(description="catalog card (setup, steps, safety...) in the asked language")
+    message: str
+    backend: str
+    source: str
+    ms: float
+    error: str = ""
+
+
+class TimelineSegment(BaseModel):
+    label: str
+    equipment_id: str | None
+    name: str
+    start_s: float
+    end_s: float
+    frames: int
+    confidence: float
+
+
+class VideoSummaryItem(BaseModel):
+    equipment_id: str
+    name: str
+    seconds: float
+    share: float
+    mean_confidence: float
+
+
+class VideoFrame(BaseModel):
+    t_s: float
+    status: str
+    label: str
+    confidence: float
+    voted: str | None = None
+
+
+class VideoRecognition(BaseModel):
+    status: Literal["ok"]
+    duration_s: float
+    fps: float
+    frames_analysed: int
+    mode: Literal["scene", "uniform"]
+    timeline: list[TimelineSegment]
+    summary: list[VideoSummaryItem] = Field(description="equipment by seconds on screen, most first")
+    main: dict[str, Any] | None = Field(description="the main equipment with its catalog card, if any")
+    frames: list[VideoFrame]
+    warnings: list[str]
+    ms: float
+
+
+# -- gallery ("my gym") ----------------------------------------------------------------------------------
+class GalleryLabel(BaseModel):
+    label: str
+    count: int
+
+
+class Gallery(BaseModel):
+    labels: list[GalleryLabel]
+    total: int
+
+
+class EnrollError(BaseModel):
+    index: int
+    error: str
+    message_en: str
+    message_zh: str
+
+
+class EnrollResult(BaseModel):
+    label: str
+    added: int
+    ids: list[int]
+    duplicates: int
+    errors: list[EnrollError]
+
+
+class GalleryRemoved(BaseModel):
+    label: str
+    removed: int
+
+
+# -- GIFs and knowledge --------------------------------------------------------------------------------
+class GifHit(BaseModel):
+    exercise_id: str | None
+    clip_id: str
+    caption: str
+    caption_en: str
+    caption_zh: str
+    source: Literal["generated", "user"] | str
+    score: float
+    url: str | None = Field(description="GET this for the animation; null for a user clip not tied to an exercise")
+
+
+class GifSearch(BaseModel):
+    query: str
+    lang: Lang
+    hits: list[GifHit]
+
+
+class KnowledgeAnswer(BaseModel):
+    query: str
+    answer: str
+    found: bool = Field(description="false: the knowledge base does not cover the question (answer says so)")
+    lang: str
+    citations: list[dict[str, Any]] = Field(description="numbered sources of the answer")
+
+
+# -- plans ---------------------------------------------------------------------------------------------
+class TrainingProfileIn(BaseModel):
+    """Who the week is for. Required: goal, days_per_week, minutes_per_session, age."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"goal": "hypertrophy", "days_per_week": 3, "minutes_per_session": 60, "age": 30, "experience": "beginner",
+         "place": "gym", "limitations": ["knee"]}]})
+
+    goal: str = Field(description="strength | hypertrophy | fat_loss | endurance | general_health (or 增肌, 减脂...)")
+    days_per_week: Number = Field(description="1-7")
+    minutes_per_session: Number = Field(description="15-180")
+    age: Number = Field(description="13-100 years")
+    experience: str | None = Field(None, description="beginner | intermediate | advanced")
+    place: str | None = Field(None, description="gym | home | bodyweight")
+    equipment: Names | None = Field(None, description="equipment ids at hand (home); omit for a full gym")
+    limitations: Names | None = Field(None, description="knee, lower_back, shoulder, wrist, elbow, hip, ankle, neck")
+    sex: str | None = Field(None, description="male | female | unspecified")
+    avoid_exercises: Names | None = None
+    favour_exercises: Names | None = None
+    parq_yes: Union[list[str], dict[str, Flag], Flag, None] = Field(
+        None, description="PAR-Q questions answered yes (a list of keys, a {key: bool} map, or one yes/no)")
+    acute_symptoms: Flag | None = None
+    pregnant: Flag | None = None
+
+
+class NutritionProfileIn(BaseModel):
+    """Who the meal plan is for. Required: sex, age, height_cm, weight_kg."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"sex": "female", "age": 28, "height_cm": 165, "weight_kg": 60, "activity": "moderate", "goal": "lose",
+         "diet": "omnivore", "cuisine": "chinese"}]})
+
+    sex: str = Field(description="male | female (or 男 / 女)")
+    age: Number = Field(description="13-100 years")
+    height_cm: Number = Field(description="100-250 cm")
+    weight_kg: Number = Field(description="25-350 kg")
+    activity: Number | None = Field(None, description="sedentary | light | moderate | active | very_active")
+    goal: str | None = Field(None, description="lose | maintain | gain")
+    rate_kg_per_week: Number | None = Field(None, description="0-2 kg a week")
+    body_fat_pct: Number | None = Field(None, description="3-60 %")
+    diet: str | None = Field(None, description="omnivore | vegetarian | vegan | pescatarian | halal")
+    allergies: Names | None = Field(None, description="gluten, dairy, egg, soy, peanut, tree_nut, fish, shellfish, sesame")
+    dislikes: Names | None = None
+    meals_per_day: Number | None = Field(None, description="2-6")
+    cuisine: str | None = Field(None, description="any | chinese | western")
+    trained: Flag | None = None
+    pregnant: Flag | None = None
+    breastfeeding: Flag | None = None
+    eating_disorder: Flag | None = None
+    chronic_disease: Flag | None = None
+    supervised: Flag | None = None
+
+
+class TrainingPlanRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    profile: TrainingProfileIn
+    variation: int = Field(0, ge=0, le=10_000, description="another valid plan for the same profile")
+    format: Literal["json", "markdown", "ics"] = Field("json", description="json | markdown | ics (calendar)")
+    lang: Lang | None = Field(None, description="language of Markdown/ICS text (default: server language)")
+    start_date: dt.date | None = Field(None, description="ICS only: first week starts on or after this date "
+                                                         "(1900-01-01 to 9000-12-31)")
+    weeks: int = Field(1, ge=1, le=4, description="ICS only: weeks of the 4-week block to export")
+    user_id: UserId | None = Field(None, description="save the profile and the plan to this user's history")
+
+    @field_validator("start_date")
+    @classmethod
+    def _calendar_range(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not dt.date(1900, 1, 1) <= value <= dt.date(9000, 12, 31):
+            raise ValueError("must be between 1900-01-01 and 9000-12-31")
+        return value
+
+
+class NutritionPlanRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    profile: NutritionProfileIn
+    format: Literal["json", "markdown"] = "json"
+    lang: Lang | None = None
+    user_id: UserId | None = None
+
+
+class PlanResponse(BaseModel):
+    plan: dict[str, Any] = Field(description="the plan document (see tools/training.py or tools/nutrition.py)")
+    problems: list[str] = Field(description="rules the plan breaks according to its validator; [] means valid")
+
+
+# -- chat and users --------------------------------------------------------------------------------------
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"user_id": "u-123", "message": "I'm 30, 80 kg, 180 cm. Plan 3 gym days a week to build muscle"}]})
+
+    user_id: UserId
+    message: str = Field("", max_length=4000, description="may be empty only when an image is attached")
+    image: str | None = Field(None, max_length=40_000_000,
+                              description="optional photo as a base64 data URL (data:image/jpeg;base64,...)")
+
+
+class Attachment(BaseModel):
+    type: str
+    url: str | None
+    caption: str = ""
+    exercise_id: str | None = None
+
+
+class ChatResponse(BaseModel):
+    user_id: str
+    answer: str
+    lang: str
+    route: str = Field(description="the router's intent (training_plan, gif, knowledge...) or 'react'")
+    backend: str
+    trace: list[dict[str, Any]] = Field(description="tool calls: {tool, args, ok, ms}")
+    attachments: list[Attachment]
+    data: dict[str, Any] | None = Field(description="the tool's full result (plan, recognition, card)")
+    ms: float
+
+
+class HistoryItem(BaseModel):
+    id: int
+    kind: str
+    summary: str
+    created: float
+
+
+class HistoryItemDetail(HistoryItem):
+    payload: dict[str, Any] | None
+
+
+class History(BaseModel):
+    user_id: str
+    items: list[HistoryItem]
+
+
+class UserProfileIn(BaseModel):
+    """Planner inputs to remember (any of the training and nutrition profile fields); merged into the saved
+    profile, null leaves a field unchanged."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"age": 30, "sex": "male", "height_cm": 180, "weight_kg": 80, "goal": "hypertrophy", "days_per_week": 3}]})
+
+    goal: str | None = None
+    days_per_week: Number | None = None
+    minutes_per_session: Number | None = None
+    age: Number | None = None
+    experience: str | None = None
+    place: str | None = None
+    equipment: Names | None = None
+    limitations: Names | None = None
+    sex: str | None = None
+    height_cm: Number | None = None
+    weight_kg: Number | None = None
+    body_fat_pct: Number | None = None
+    activity: Number | None = None
+    rate_kg_per_week: Number | None = None
+    diet: str | None = None
+    allergies: Names | None = None
+    dislikes: Names | None = None
+    meals_per_day: Number | None = None
+    cuisine: str | None = None
+
+
+class UserProfile(BaseModel):
+    user_id: str
+    profile: dict[str, Any]
+
+
+class UserDeleted(BaseModel):
+    user_id: str
+    deleted: bool
