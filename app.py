@@ -33,6 +33,16 @@ def create_app(settings: Settings | None = None, services=None):
     return gr.mount_gradio_app(api, build_ui(settings, services), path="/", allowed_paths=allowed, css=CSS)
 
 
+def _warm_up_after_start(server, services) -> None:
+    """Wait until uvicorn serves, then load models: imports hold the GIL and would delay the first page."""
+    import time
+
+    while not server.started and not server.should_exit:
+        time.sleep(0.2)
+    if server.started:
+        services.warm_up()
+
+
 if __name__ == "__main__":
     import threading
 
@@ -42,7 +52,8 @@ if __name__ == "__main__":
 
     settings = get_settings()
     services = Services(settings)
-    if settings.warm_up:   # load models in the background; the page is served at once
-        threading.Thread(target=services.warm_up, name="warm-up", daemon=True).start()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, services), host=settings.host, port=settings.port))
+    if settings.warm_up:   # load models in the background once the page is served
+        threading.Thread(target=_warm_up_after_start, args=(server, services), name="warm-up", daemon=True).start()
     print(f"FitnessLM on http://{settings.host}:{settings.port}/  (health: /health)")
-    uvicorn.run(create_app(settings, services), host=settings.host, port=settings.port)
+    server.run()
