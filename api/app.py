@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from config import Settings, get_settings
 
@@ -26,7 +27,8 @@ def create_api(settings: Settings | None = None, services=None) -> FastAPI:
         from services import Services
 
         services = Services(settings)
-    api = FastAPI(title="FitnessLM API", version="1.0.0", description=DESCRIPTION)
+    # /docs and /redoc from files in the fastapi-offline package: FastAPI's default pages load from a CDN.
+    api: FastAPI = FastAPIOffline(title="FitnessLM API", version="1.0.0", description=DESCRIPTION)
     api.state.settings, api.state.services = settings, services
     install_error_handlers(api)
     api.add_middleware(UploadLimitMiddleware, file_limit_bytes=int(settings.max_upload_mb * 2**20))

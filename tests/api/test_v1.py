@@ -364,3 +364,11 @@ fuzz = schemathesis.pytest.from_fixture("api_schema")
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_no_input_gives_a_server_error(case):
     case.call_and_validate(checks=[not_a_server_error])
+
+
+def test_docs_pages_are_served_without_a_cdn(client):
+    page = client.get("/docs")
+    assert page.status_code == 200 and "cdn" not in page.text.lower()
+    js = [line for line in page.text.splitlines() if "swagger-ui-bundle.js" in line][0]
+    src = js.split('src="', 1)[1].split('"', 1)[0]
+    assert client.get(src).status_code == 200
