@@ -56,12 +56,7 @@ def chat(req: ChatRequest, request: Request, services=Depends(get_services), set
         raise ApiError(422, "empty_message", "The message is empty: type something or attach a photo.",
                        "消息为空：请输入内容或附上照片。", lang,
                        fields={"message": {"en": "must not be empty", "zh": "不能为空"}})
-    conv = services.conversation(req.user_id)
-    turn = services.agent.respond(conv, text, image)
-    if conv.profile:
-        services.store.save_profile(req.user_id, conv.profile)
-    services.store.add_history(req.user_id, "chat", (text or "📷")[:200], {"answer": turn.answer[:2000],
-                                                                         "route": turn.route})
+    turn = services.chat_turn(req.user_id, text, image)
     attachments = [{"type": a.get("type", "file"), "caption": a.get("caption") or "",
                     "exercise_id": a.get("exercise_id") or None, "url": gif_url(request, a.get("exercise_id"))}
                    for a in turn.attachments]

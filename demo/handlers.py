@@ -41,28 +41,6 @@ def _write(name: str, data: str | bytes) -> str:
 
 
 # -- chat ---------------------------------------------------------------------------------------------
-def chat_events(services, user_id: str, text: str, image: str | None):
-    """The agent's events for one message: deltas of the answer, tool steps, then the whole Turn.
-
-    Also keeps the user's memory: profile facts from the chat are saved, the turn goes to history.
-    """
-    conv = services.conversation(user_id)
-    agent = services.agent
-    if hasattr(agent, "stream"):
-        events = agent.stream(conv, text, image)
-    else:  # an agent without streaming answers in one piece
-        events = iter([{"type": "turn", "turn": agent.respond(conv, text, image)}])
-    for event in events:
-        if event.get("type") == "turn":
-            turn = event["turn"]
-            if conv.profile:
-                services.store.save_profile(user_id, conv.profile)
-            if turn.route != "empty":
-                services.store.add_history(user_id, "chat", (text or "📷")[:200],
-                                           {"answer": turn.answer[:2000], "route": turn.route})
-        yield event
-
-
 def turn_files(turn) -> list[str]:
     """Plan files to offer under a chat answer (Markdown, and ICS for a training week)."""
     from tools.exports import to_markdown, training_to_ics

@@ -281,7 +281,7 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
             history.append({"role": "assistant", "content": "…"})
             yield history, gr.update(value=None, interactive=False)
             answer = ""
-            for event in h.chat_events(services, user_id or "anonymous", text, image):
+            for event in services.chat(user_id or "anonymous", text, image):
                 if event["type"] == "delta":
                     answer += event["text"]
                     history[-1] = {"role": "assistant", "content": answer}

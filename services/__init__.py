@@ -42,6 +42,7 @@ class Services:
         self.settings = settings or get_settings()
         self._conversations: dict[str, object] = {}
         self._lock = threading.Lock()
+        self._user_locks: dict[str, threading.Lock] = {}
         self.warm: dict | None = None     # what warm_up() loaded and how long each part took
 
     @cached_property
@@ -126,6 +127,37 @@ class Services:
             if conv is None:
                 conv = self._conversations[user_id] = Conversation(profile=self.store.profile(user_id))
             return conv
+
+    def chat(self, user_id: str, text: str, image=None):
+        """One chat turn as the agent's events (deltas, tool steps, then {"type": "turn"}), with memory.
+
+        One turn at a time per user (two tabs must not interleave one conversation); the profile facts
+        said in the chat are saved and the turn goes to the user's history.
+        """
+        with self._lock:
+            user_lock = self._user_locks.setdefault(user_id, threading.Lock())
+        with user_lock:
+            conv = self.conversation(user_id)
+            agent = self.agent
+            events = agent.stream(conv, text, image) if hasattr(agent, "stream") else \
+                iter([{"type": "turn", "turn": agent.respond(conv, text, image)}])
+            for event in events:
+                if event.get("type") == "turn":
+                    turn = event["turn"]
+                    if conv.profile:
+                        self.store.save_profile(user_id, conv.profile)
+                    if turn.route != "empty":
+                        self.store.add_history(user_id, "chat", (text or "📷")[:200],
+                                               {"answer": turn.answer[:2000], "route": turn.route})
+                yield event
+
+    def chat_turn(self, user_id: str, text: str, image=None):
+        """The whole Turn of `chat` (for callers that do not stream)."""
+        turn = None
+        for event in self.chat(user_id, text, image):
+            if event.get("type") == "turn":
+                turn = event["turn"]
+        return turn
 
     def forget(self, user_id: str) -> None:
         """Delete everything kept about a user: profile, history and chat memory."""

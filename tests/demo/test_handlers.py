@@ -91,7 +91,7 @@ def test_enroll_needs_a_label_and_reports_duplicates(services, tmp_path):
     assert "1" in h.remove_label(services, "leg_press", "en") and h.gallery_rows(services) == []
 
 
-def test_chat_events_save_history_and_profile(services):
+def test_chat_saves_history_and_profile(services):
     class OneShotAgent:       # stands in for FitnessAgent: the handler's job is memory and history
         def respond(self, conv, text, image=None):
             from agent.core import Turn
@@ -100,7 +100,7 @@ def test_chat_events_save_history_and_profile(services):
             return Turn("ok", "en", "small_talk", "none")
 
     services.__dict__["agent"] = OneShotAgent()
-    events = list(h.chat_events(services, "carol", "I'm 41", None))
+    events = list(services.chat("carol", "I'm 41", None))
     assert events[-1]["type"] == "turn" and events[-1]["turn"].answer == "ok"
     assert services.store.profile("carol") == {"age": 41}
     assert services.store.history("carol")[0]["summary"] == "I'm 41"
