@@ -89,13 +89,15 @@ def _proc_status_kb(pid: int, key: str) -> float:
 
 
 def start_app(port: int, data_dir: Path, log_path: Path, timeout_s: float,
-              warm_up: bool = True) -> tuple[subprocess.Popen, float, float]:
-    """Start app.py and return (process, spawn time, seconds until GET / answered 200)."""
+              warm_up: bool = True, extra_env: dict | None = None) -> tuple[subprocess.Popen, float, float]:
+    """Start app.py and return (process, spawn time, seconds until GET / answered 200).
+
+    Also used by the browser end-to-end test (tests/e2e) to serve the real app."""
     import httpx
 
     env = {**os.environ, "FITNESSLM_PORT": str(port), "FITNESSLM_HOST": "127.0.0.1",
            "FITNESSLM_DATA_DIR": str(data_dir), "FITNESSLM_WARM_UP": "1" if warm_up else "0",
-           "PYTHONUNBUFFERED": "1"}
+           "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     env.pop("FITNESSLM_API_TOKEN", None)
     start = time.perf_counter()
     with open(log_path, "wb") as log:
@@ -112,6 +114,15 @@ def start_app(port: int, data_dir: Path, log_path: Path, timeout_s: float,
         time.sleep(0.1)
     proc.kill()
     raise RuntimeError(f"GET / did not answer 200 within {timeout_s:.0f} s; log:\n{log_path.read_text()[-3000:]}")
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def load(base: str, method: str, path: str, kwargs_cycle, n: int, clients: int) -> dict:
@@ -215,12 +226,7 @@ def run(clients: int = CLIENTS, requests: int = REQUESTS, start_timeout_s: float
                                f"that stopped it); log:\n{(tmp / 'app.log').read_text()[-3000:]}") from exc
         raise
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_app(proc)
         shutil.rmtree(tmp, ignore_errors=True)
     return rows
 

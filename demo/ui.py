@@ -96,7 +96,7 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
                                              label=t("chat_box", lang0), placeholder=t("chat_placeholder", lang0),
                                              sources=["upload"]), "chat_box")
                 with gr.Row():
-                    ex_md = L(gr.Markdown(t("examples", lang0)), "examples", "value")
+                    L(gr.Markdown(t("examples", lang0)), "examples", "value")
                     example_buttons = [gr.Button(EXAMPLES[lang0][i], size="sm", elem_classes="example-btn")
                                        for i in range(len(EXAMPLES["en"]))]
                 clear = L(gr.Button(t("clear", lang0), size="sm"), "clear", "value")
@@ -120,7 +120,7 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
                         live_md = gr.Markdown(t("live_idle", lang0))
                     live_state = gr.State(None)
                 with gr.Accordion(t("enroll_title", lang0), open=False):
-                    enroll_help = L(gr.Markdown(t("enroll_help", lang0)), "enroll_help", "value")
+                    L(gr.Markdown(t("enroll_help", lang0)), "enroll_help", "value")
                     with gr.Row():
                         label_dd = L(gr.Dropdown(h.equipment_choices(services, lang0), allow_custom_value=True,
                                                  label=t("label", lang0), elem_id="enroll-label"), "label")
@@ -139,7 +139,7 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
                     with gr.Column():
                         video_md = gr.Markdown()
                         video_table = gr.Dataframe(interactive=False, label=t("timeline", lang0))
-                pose_head = L(gr.Markdown(f"### {t('pose_title', lang0)}"), "pose_title", "heading")
+                L(gr.Markdown(f"### {t('pose_title', lang0)}"), "pose_title", "heading")
                 with gr.Row():
                     from tools.reps import SPECS
                     exercise = L(gr.Dropdown([("auto", "auto")] + [(s.name_en, k) for k, s in SPECS.items()],
@@ -227,14 +227,14 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
 
             # -- My data --------------------------------------------------------------------------------
             with L(gr.Tab(t("tab_data", lang0), id="data"), "tab_data"):
-                data_help = L(gr.Markdown(t("data_help", lang0)), "data_help", "value")
+                L(gr.Markdown(t("data_help", lang0)), "data_help", "value")
                 refresh = L(gr.Button(t("refresh", lang0)), "refresh", "value")
                 profile_json = L(gr.JSON(label=t("profile", lang0)), "profile")
                 history_table = L(gr.Dataframe(interactive=False, wrap=True, label=t("history", lang0)), "history")
                 delete_btn = L(gr.Button(t("delete", lang0), variant="stop"), "delete", "value")
                 delete_md = gr.Markdown()
 
-        footer = L(gr.Markdown(f"_{t('disclaimer', lang0)}_"), "disclaimer", "value")
+        L(gr.Markdown(f"_{t('disclaimer', lang0)}_"), "disclaimer", "value")
 
         # -- wiring ---------------------------------------------------------------------------------------
         # A returning visitor finds the forms filled with what they entered last time.

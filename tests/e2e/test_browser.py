@@ -5,19 +5,11 @@ no browser download: it launches /usr/bin/chromium). Screenshots go to the test'
 """
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-import httpx
 import pytest
 from PIL import Image, ImageDraw
 
-REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")]
@@ -25,41 +17,21 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-
          "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
+    from bench.app import free_port, start_app, stop_app
+
     data = tmp_path_factory.mktemp("data")
-    port = _free_port()
-    env = {**os.environ, "FITNESSLM_DATA_DIR": str(data), "FITNESSLM_PORT": str(port), "FITNESSLM_HOST": "127.0.0.1",
-           "FITNESSLM_LLM_BACKEND": "local", "FITNESSLM_LLM_URL": ""}
-    log = open(data / "app.log", "w")
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
+    port = free_port()
     try:
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(f"app exited: {(data / 'app.log').read_text()[-2000:]}")
-            try:
-                if httpx.get(url, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("app did not serve / within 120 s")
-        yield url
+        proc, _, _ = start_app(port, data, data / "app.log", timeout_s=120,
+                               extra_env={"FITNESSLM_LLM_BACKEND": "local", "FITNESSLM_LLM_URL": ""})
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield f"http://127.0.0.1:{port}/"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop_app(proc)
 
 
 @pytest.fixture(scope="module")
