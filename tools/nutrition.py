@@ -848,7 +848,6 @@ def summarize_nutrition(plan: dict, lang: str = "en") -> dict:
 # --- lagent adapter ----------------------------------------------------------------------------------
 try:  # the agent layer is optional for the domain functions above
     from lagent.actions import BaseAction, tool_api
-    from lagent.schema import ActionReturn, ActionStatusCode
 except ImportError:  # pragma: no cover
     BaseAction = None
 
@@ -886,5 +885,4 @@ if BaseAction is not None:
             try:
                 return summarize_nutrition(plan_nutrition(profile, self._kb), lang)
             except ProfileError as err:
-                return ActionReturn(errmsg=f"fix these fields and call again: {err}",
-                                    state=ActionStatusCode.ARGS_ERROR)
+                return err.to_action_return()

@@ -933,7 +933,6 @@ def summarize_training(plan: dict, lang: str = "en") -> dict:
 # --- lagent adapter ----------------------------------------------------------------------------------
 try:  # the agent layer is optional for the domain functions above
     from lagent.actions import BaseAction, tool_api
-    from lagent.schema import ActionReturn, ActionStatusCode
 except ImportError:  # pragma: no cover
     BaseAction = None
 
@@ -970,5 +969,4 @@ if BaseAction is not None:
             try:
                 return summarize_training(plan_training_week(profile, self._kb), lang)
             except ProfileError as err:
-                return ActionReturn(errmsg=f"fix these fields and call again: {err}",
-                                    state=ActionStatusCode.ARGS_ERROR)
+                return err.to_action_return()
