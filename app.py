@@ -40,7 +40,7 @@ def _warm_up_after_start(server, services) -> None:
     while not server.started and not server.should_exit:
         time.sleep(0.2)
     if server.started:
-        services.warm_up()
+        services.warm_up(llm=services.settings.warm_up >= 2)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ class Settings:
     llm_api_key: str = ""                           # FITNESSLM_LLM_API_KEY (secret; sent as Bearer)
     llm_timeout_s: float = 30.0                     # FITNESSLM_LLM_TIMEOUT_S, per HTTP request
     local_llm: str = "qwen2.5-coder-1.5b"           # FITNESSLM_LOCAL_LLM, one of LOCAL_LLMS
-    llm_threads: int = 0                            # FITNESSLM_LLM_THREADS, 0 = all cores
+    llm_threads: int = 0                            # FITNESSLM_LLM_THREADS, 0 = all usable cores but one
     llm_context: int = 4096                         # FITNESSLM_LLM_CONTEXT, tokens
     embedder: str = "use-multilingual"              # FITNESSLM_EMBEDDER, one of EMBEDDERS
     recognizer: str = "auto"                        # FITNESSLM_RECOGNIZER: auto (VLM when llm_url is set,
@@ -40,7 +40,8 @@ class Settings:
     api_token: str = ""                             # FITNESSLM_API_TOKEN: if set, REST needs Bearer
     max_upload_mb: float = 20.0                     # FITNESSLM_MAX_UPLOAD_MB, per uploaded file
     warm_up: int = 1                                # FITNESSLM_WARM_UP: 1 = load models in the background
-                                                    # at start (first click is fast), 0 = on first use
+                                                    # at start (first click is fast), 2 = also the local LLM
+                                                    # and its ReAct prompt, 0 = everything on first use
 
     def __post_init__(self):
         for name in ("data_dir", "cache_dir"):   # accept str paths from callers too

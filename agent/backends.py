@@ -36,8 +36,9 @@ class LocalBackend:
              json_schema: dict | None = None) -> str:
         return self.llm.chat(_text_only(messages), max_tokens, temperature, json_schema)
 
-    def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> Iterator[str]:
-        return self.llm.stream(_text_only(messages), max_tokens, temperature)
+    def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0,
+               json_schema: dict | None = None) -> Iterator[str]:
+        return self.llm.stream(_text_only(messages), max_tokens, temperature, json_schema)
 
     def is_ready(self) -> bool:
         from runtime.gguf import LOCAL_MODELS, find_parts
@@ -86,19 +87,26 @@ class OpenAICompatibleBackend:
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise BackendError(f"{self.base_url} sent a malformed reply") from exc
 
-    def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> Iterator[str]:
+    def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0,
+               json_schema: dict | None = None) -> Iterator[str]:
+        """The reply in pieces as the server sends them (server-sent events, `stream: true`)."""
         try:
             with self._client.stream("POST", f"{self.base_url}/chat/completions",
-                                     json=self._payload(messages, max_tokens, temperature, None, True)) as resp:
+                                     json=self._payload(messages, max_tokens, temperature, json_schema, True)) as resp:
                 resp.raise_for_status()
                 for line in resp.iter_lines():
-                    if not line.startswith("data:") or line.strip() == "data: [DONE]":
+                    if not line.startswith("data:") or line[5:].strip() == "[DONE]":
                         continue
-                    delta = json.loads(line[5:])["choices"][0].get("delta") or {}
+                    choices = json.loads(line[5:])["choices"]
+                    delta = (choices[0].get("delta") or {}) if choices else {}
                     if delta.get("content"):
                         yield delta["content"]
+        except httpx.TimeoutException as exc:
+            raise BackendError(f"{self.base_url} timed out") from exc
         except httpx.HTTPError as exc:
             raise BackendError(f"{self.base_url}: {exc}") from exc
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise BackendError(f"{self.base_url} sent a malformed stream") from exc
 
     def is_ready(self) -> bool:
         try:
@@ -126,8 +134,11 @@ class FakeBackend:
             raise BackendError("fake backend has no queued reply")
         return self.replies.popleft()
 
-    def stream(self, messages, max_tokens=256, temperature=0.0) -> Iterator[str]:
-        yield from self.chat(messages, max_tokens, temperature).split(" ")
+    def stream(self, messages, max_tokens=256, temperature=0.0, json_schema=None, chunk_chars: int = 3) -> Iterator[str]:
+        """The next queued reply in small pieces (3 characters: splits escapes and words)."""
+        reply = self.chat(messages, max_tokens, temperature, json_schema)
+        for i in range(0, len(reply), chunk_chars):
+            yield reply[i:i + chunk_chars]
 
     def is_ready(self) -> bool:
         return True
@@ -161,14 +172,24 @@ class FallbackBackend:
             self.active, self.last_error = self.fallback.name, str(exc)
             return self.fallback.chat(messages, max_tokens, temperature, json_schema)
 
-    def stream(self, messages, max_tokens=256, temperature=0.0) -> Iterator[str]:
+    def stream(self, messages, max_tokens=256, temperature=0.0, json_schema=None) -> Iterator[str]:
+        """Pieces from the server as they come; if it fails before the first piece, from the local model.
+
+        A server that breaks off mid-reply raises BackendError: what was already shown can't be taken back.
+        """
+        started = False
         try:
-            pieces = list(self.primary.stream(messages, max_tokens, temperature))
+            for piece in self.primary.stream(messages, max_tokens, temperature, json_schema):
+                if not started:
+                    started, self.active = True, self.primary.name
+                yield piece
             self.active = self.primary.name
-            yield from pieces
         except BackendError as exc:
-            self.active, self.last_error = self.fallback.name, str(exc)
-            yield from self.fallback.stream(messages, max_tokens, temperature)
+            self.last_error = str(exc)
+            if started:
+                raise
+            self.active = self.fallback.name
+            yield from self.fallback.stream(messages, max_tokens, temperature, json_schema)
 
     def is_ready(self) -> bool:
         return self.primary.is_ready() or self.fallback.is_ready()

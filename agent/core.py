@@ -3,13 +3,17 @@
 1. Detect the language and remember profile facts the user states (agent/slots.py).
 2. Router fast path: a clearly-matched intent calls its tool directly and answers from the result.
 3. Otherwise the lagent ReAct loop picks tools (JSON-constrained steps on the local model).
+`stream()` yields the turn as events (tool steps, answer deltas, then the Turn); `respond()` is its last event.
 Every turn returns the answer, a trace of tool calls, attachments (GIFs) and which backend answered.
 """
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import yaml
 
@@ -27,7 +31,10 @@ ASK = {"en": "To build your {what} I still need: {fields}.", "zh": "为了制定
 FIELD_NAMES = {"age": ("age", "年龄"), "days_per_week": ("training days per week", "每周训练天数"),
                "sex": ("sex", "性别"), "height_cm": ("height (cm)", "身高（厘米）"),
                "weight_kg": ("weight (kg)", "体重（公斤）")}
+PLAN_NAMES = {"training_plan": ("training plan", "训练计划"), "nutrition_plan": ("nutrition plan", "营养计划")}
 NUTRITION_GOAL = {"fat_loss": "lose", "hypertrophy": "gain"}
+HISTORY_CHARS = 400  # per earlier message given to the ReAct loop
+PROFILE_TOOLS = ("TrainingPlanner", "NutritionPlanner")  # ReAct calls answered from the remembered profile
 
 
 @dataclass
@@ -36,6 +43,7 @@ class Conversation:
 
     messages: list[dict] = field(default_factory=list)
     profile: dict = field(default_factory=dict)
+    pending: str | None = None      # the plan we asked details for ("training_plan"/"nutrition_plan")
 
 
 @dataclass
@@ -51,7 +59,11 @@ class Turn:
 
 
 class FitnessAgent:
-    def __init__(self, backend, kb=None, router: Router | None = None, recognizer=None, max_turn: int = 4):
+    def __init__(self, backend, kb=None, router: Router | None = None, recognizer=None, max_turn: int = 4,
+                 tool_answers: bool | None = None):
+        """`tool_answers`: in the ReAct loop, answer from the tool's result (rendered like the router's
+        answers) as soon as a tool call succeeds, instead of a further model step. Default: on for the
+        local model (grounded answers with GIFs, ~one model step sooner on a CPU), off for server models."""
         from knowledge import load_knowledge
         from runtime.embeddings import get_embedder
 
@@ -60,24 +72,75 @@ class FitnessAgent:
         self.router = router or Router(get_embedder("use-multilingual"))
         self.recognizer = recognizer
         self.max_turn = max_turn
+        self.tool_answers = tool_answers
+        self.fast_path = True  # False: every text message goes through the ReAct loop (bench --react)
+
+    def warm_up(self) -> dict:
+        """Load the router, the indexes and (local model) the ReAct prompt of both languages, so the
+        first real turn doesn't pay for them. Returns seconds per part; call it once at startup."""
+        timings = {}
+        t = time.perf_counter()
+        self.respond(Conversation(), "how much protein do I need per day?")  # router, embedder, RAG index
+        timings["router_and_indexes_s"] = round(time.perf_counter() - t, 2)
+        if getattr(self.backend, "name", "") == "local":
+            from .react import build_react_agent, prefix_messages
+
+            for lang in ("en", "zh"):
+                t = time.perf_counter()
+                agent, _ = build_react_agent(self.backend, self._actions(), lang, self.max_turn, argless=PROFILE_TOOLS)
+                # llama.cpp keeps this prefix's KV (and a RAM copy per prompt), so turns reuse it
+                self.backend.chat(prefix_messages(agent, self._system(lang)), max_tokens=1)
+                timings[f"react_prompt_{lang}_s"] = round(time.perf_counter() - t, 2)
+        return timings
 
     def respond(self, conv: Conversation, text: str, image=None) -> Turn:
+        """The whole turn at once: the last event of `stream`."""
+        for event in self.stream(conv, text, image):
+            if event["type"] == "turn":
+                return event["turn"]
+        raise RuntimeError("the agent's stream ended without a turn")  # pragma: no cover
+
+    def stream(self, conv: Conversation, text: str, image=None) -> Iterator[dict]:
+        """One turn as events, for the UI and the API:
+
+        - `{"type": "tool", "step": {tool, args, ok, ms, ...}}` when a tool call finishes;
+        - `{"type": "delta", "text": str}` pieces of the answer as they become available (the router's
+          answer once its tool has run; the ReAct answer token by token while the model writes it);
+        - last, `{"type": "turn", "turn": Turn}`. The deltas concatenate to `turn.answer`, except when a
+          backend breaks off mid-answer: then `turn.answer` (the error) is what to show.
+        """
         start = time.perf_counter()
         text = (text or "").strip()
         lang = detect_language(text, default="zh" if any(m.get("lang") == "zh" for m in conv.messages[-2:]) else "en")
         if not text and image is None:
-            return Turn({"en": "Please type a message or attach a photo.", "zh": "请输入内容或上传照片。"}[lang],
+            turn = Turn({"en": "Please type a message or attach a photo.", "zh": "请输入内容或上传照片。"}[lang],
                         lang, "empty", "none")
-        conv.profile = merge_profile(conv.profile, extract_profile(text))
-        route = self.router.route(text, has_image=image is not None)
-        intent = route.intent or self._named_equipment(text)  # catalog names beat a vague route
+            yield from _deltas(turn.answer)
+            yield {"type": "turn", "turn": turn}
+            return
+        stated = extract_profile(text)
+        conv.profile = merge_profile(conv.profile, stated)
+        intent = None
+        if self.fast_path or image is not None:
+            route = self.router.route(text, has_image=image is not None)
+            # an unsure route: a catalog name, or the profile facts a planner needs, settle it
+            intent = route.intent or self._named_equipment(text) or _planner_evidence(route, stated)
+        if conv.pending and stated and intent in (None, "small_talk", "knowledge"):
+            intent = conv.pending   # the details we asked for ("I'm 30, 4 days a week"): build that plan now
         turn = self._direct(intent, text, image, conv.profile, lang) if intent else None
-        if turn is None:
-            turn = self._react(conv, text, lang)
+        if turn is not None:
+            for step in turn.trace:
+                yield {"type": "tool", "step": step}
+            yield from _deltas(turn.answer)
+        else:
+            holder: list[Turn] = []
+            yield from self._react(conv, text, lang, holder)
+            turn = holder[0]
         conv.messages += [{"role": "user", "content": text, "lang": lang},
                           {"role": "assistant", "content": turn.answer, "lang": lang}]
+        conv.pending = (turn.data or {}).get("plan") if turn.route == "ask" else None
         turn.ms = (time.perf_counter() - start) * 1000
-        return turn
+        yield {"type": "turn", "turn": turn}
 
     def _named_equipment(self, text: str) -> str | None:
         """A message naming a catalog machine ("腿举机怎么用") is about it; one naming an exercise wants its demo."""
@@ -141,18 +204,20 @@ class FitnessAgent:
         answer = render.knowledge(result, lang) if step["ok"] else step["error"]
         return Turn(answer, lang, "knowledge", "index", [step], data=result if step["ok"] else None)
 
-    def _missing(self, profile: dict, needed: tuple[str, ...], what: tuple[str, str], lang: str) -> Turn | None:
+    def _missing(self, profile: dict, needed: tuple[str, ...], plan: str, lang: str) -> Turn | None:
+        """Ask for the planner inputs not known yet; the next message that states them resumes `plan`."""
         missing = [f for f in needed if f not in profile]
         if not missing:
             return None
         i = 1 if lang == "zh" else 0
         fields = ("、" if lang == "zh" else ", ").join(FIELD_NAMES[f][i] for f in missing)
-        return Turn(ASK[lang].format(what=what[i], fields=fields), lang, "ask", "none")
+        return Turn(ASK[lang].format(what=PLAN_NAMES[plan][i], fields=fields), lang, "ask", "none",
+                    data={"missing": missing, "plan": plan})
 
     def _training_plan(self, text, image, profile, lang) -> Turn:
         from tools.training import plan_training_week, summarize_training
 
-        ask = self._missing(profile, ("age", "days_per_week"), ("training plan", "训练计划"), lang)
+        ask = self._missing(profile, ("age", "days_per_week"), "training_plan", lang)
         if ask:
             return ask
         args = {"goal": profile.get("goal", "general_health"), "minutes_per_session": 60, "place": "gym",
@@ -167,7 +232,7 @@ class FitnessAgent:
     def _nutrition_plan(self, text, image, profile, lang) -> Turn:
         from tools.nutrition import plan_nutrition, summarize_nutrition
 
-        ask = self._missing(profile, ("sex", "age", "height_cm", "weight_kg"), ("nutrition plan", "营养计划"), lang)
+        ask = self._missing(profile, ("sex", "age", "height_cm", "weight_kg"), "nutrition_plan", lang)
         if ask:
             return ask
         args = {k: v for k, v in profile.items() if k in ("sex", "age", "height_cm", "weight_kg", "body_fat_pct", "diet")}
@@ -179,27 +244,130 @@ class FitnessAgent:
                     [step], data=plan)
 
     # -- ReAct ----------------------------------------------------------------------------------
-    def _react(self, conv: Conversation, text: str, lang: str) -> Turn:
+    def _actions(self) -> list:
+        from tools.equipment import EquipmentGuide
         from tools.gif_search import ExerciseGif
         from tools.knowledge_search import KnowledgeBase
         from tools.nutrition import NutritionPlanner
         from tools.training import TrainingPlanner
 
+        return [KnowledgeBase(), ExerciseGif(), EquipmentGuide(self.kb), TrainingPlanner(self.kb),
+                NutritionPlanner(self.kb)]
+
+    @staticmethod
+    def _system(lang: str) -> dict:
+        return {"role": "system", "content": PROMPTS["system"][lang]}
+
+    def _react(self, conv: Conversation, text: str, lang: str, holder: list) -> Iterator[dict]:
+        """The ReAct loop in a worker thread (lagent is synchronous); its deltas and tool steps come
+        back through a queue as they happen. The finished Turn is appended to `holder`."""
         from .react import build_react_agent
 
-        actions = [KnowledgeBase(), ExerciseGif(), TrainingPlanner(self.kb), NutritionPlanner(self.kb)]
-        agent, llm = build_react_agent(self.backend, actions, lang, self.max_turn)
-        history = [{"role": m["role"], "content": m["content"]} for m in conv.messages[-4:]]
-        system = {"role": "system", "content": PROMPTS["system"][lang]}
-        try:
-            ret = agent.chat([system, *history, {"role": "user", "content": text}])
-        except Exception as exc:  # backend down and no fallback: say so plainly
-            return Turn({"en": f"The language model is unavailable ({exc}).",
-                         "zh": f"语言模型暂不可用（{exc}）。"}[lang], lang, "react", "none")
-        trace = [{"tool": a.type, "args": a.args, "ok": not a.errmsg, "error": a.errmsg or ""}
-                 for a in ret.actions if a.type != "FinishAction"]
-        answer = (ret.response or "").strip() or {"en": "Sorry, I couldn't work that out.", "zh": "抱歉，我没能回答这个问题。"}[lang]
-        return Turn(answer, lang, "react", getattr(self.backend, "name", "?"), trace)
+        events: queue.Queue = queue.Queue()
+        rendered: dict = {}
+        local = getattr(self.backend, "name", "") == "local"
+        use_tool_answers = local if self.tool_answers is None else self.tool_answers
+
+        def answer_from_tool(tool: str, result) -> str | None:
+            if isinstance(result, Turn):  # a planner answered by the agent's own handler
+                rendered.update(attachments=result.attachments, data=result.data)
+                return result.answer
+            answer, attachments, data = render_tool_result(tool, result, lang)
+            if answer:
+                rendered.update(attachments=attachments, data=data)
+            return answer
+
+        def planners_use_the_profile(tool: str, command: str) -> Turn | None:
+            # The plan comes from what the user said (conv.profile, as on the fast path), asking for what
+            # is missing, never from arguments the model filled in by itself.
+            handler = dict(zip(PROFILE_TOOLS, (self._training_plan, self._nutrition_plan))).get(tool)
+            return handler(text, None, conv.profile, lang) if handler else None
+
+        agent, llm = build_react_agent(self.backend, self._actions(), lang, self.max_turn,
+                                       on_delta=lambda piece: events.put(("delta", piece)),
+                                       on_step=lambda step: events.put(("tool", step)),
+                                       answer_from_tool=answer_from_tool if use_tool_answers else None,
+                                       override=planners_use_the_profile, argless=PROFILE_TOOLS)
+        # earlier turns, shortened: a rendered plan is long and every token is prompt work on a CPU
+        history = [{"role": m["role"], "content": _clip(m["content"], HISTORY_CHARS)} for m in conv.messages[-4:]]
+        system = self._system(lang)
+
+        def work() -> None:
+            try:
+                events.put(("done", agent.chat([system, *history, {"role": "user", "content": text}])))
+            except Exception as exc:  # backend down and no fallback: reported below
+                events.put(("error", exc))
+
+        threading.Thread(target=work, name="fitnesslm-react", daemon=True).start()
+        streamed, trace = [], []
+        while True:
+            kind, item = events.get()
+            if kind == "delta":
+                streamed.append(item)
+                yield {"type": "delta", "text": item}
+            elif kind == "tool":
+                trace.append(item)
+                yield {"type": "tool", "step": item}
+            elif kind == "error":
+                answer = {"en": f"The language model is unavailable ({item}).",
+                          "zh": f"语言模型暂不可用（{item}）。"}[lang]
+                backend = "none"
+                break
+            else:
+                answer = (item.response or "").strip() or {
+                    "en": "Sorry, I couldn't work that out.", "zh": "抱歉，我没能回答这个问题。"}[lang]
+                backend = getattr(self.backend, "name", "?")
+                break
+        if not streamed:  # nothing was streamed (no answer step, lagent's give-up, an error): send it now
+            yield from _deltas(answer)
+        holder.append(Turn(answer, lang, "react", backend, trace, rendered.get("attachments") or [],
+                           rendered.get("data")))
+
+
+def _planner_evidence(route, stated: dict) -> str | None:
+    """A message that states the inputs of a planner among the two closest intents asks for that plan
+    ("男，40岁，172厘米，85公斤，每天吃多少热量" is close to knowledge too). Never overrides a closest "unsafe"."""
+    top = (route.best, route.runner_up)
+    if route.best == "unsafe":
+        return None
+    if {"height_cm", "weight_kg"} <= stated.keys() and "nutrition_plan" in top:
+        return "nutrition_plan"
+    if "days_per_week" in stated and "training_plan" in top:
+        return "training_plan"
+    return None
+
+
+def render_tool_result(tool: str, result, lang: str) -> tuple[str | None, list[dict], dict | None]:
+    """A ReAct tool's output as (answer, attachments, data), rendered like the router's answers."""
+    if not isinstance(result, dict):
+        return None, [], None
+    if tool == "KnowledgeBase" and "answer" in result:
+        return render.knowledge(result, lang), [], result
+    if tool == "EquipmentGuide" and "setup" in result:
+        return render.equipment_card(result, lang), [], result
+    if tool == "ExerciseGif" and "clips" in result:
+        hits = result["clips"]
+        attachments = [{"type": "gif", "path": h["path"], "caption": h.get("caption", ""),
+                        "exercise_id": h.get("exercise_id")} for h in hits]
+        return render.gifs(hits, lang), attachments, {"hits": hits}
+    try:
+        if tool == "TrainingPlanner":
+            return render.training(result, lang), [], result
+        if tool == "NutritionPlanner":
+            return render.nutrition(result, lang), [], result
+    except (KeyError, TypeError):  # not the summary shape: let the model answer
+        return None, [], None
+    return None, [], None
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit].rstrip() + " …"
+
+
+def _deltas(answer: str) -> Iterator[dict]:
+    """A ready answer as deltas, a line at a time (the UI renders Markdown progressively)."""
+    for line in answer.splitlines(keepends=True):
+        yield {"type": "delta", "text": line}
 
 
 def _profile_error(exc, lang: str) -> str:

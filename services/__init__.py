@@ -105,8 +105,8 @@ class Services:
         steps = {"knowledge": lambda: self.kb, "agent_router": lambda: self.agent, "gifs": _default_library,
                  "knowledge_index": _default_index,
                  "vision": lambda: getattr(self.recognizer, "featurizer", None)}
-        if llm:
-            steps["llm"] = lambda: self.backend.chat([{"role": "user", "content": "hi"}], max_tokens=1)
+        if llm:   # loads the 1-2 GB model and pre-computes the ReAct prompt of both languages (~1 min on 2 cores)
+            steps["llm"] = lambda: self.agent.warm_up()
         timings = {}
         for name, load in steps.items():
             start = time.perf_counter()

@@ -1,11 +1,13 @@
 """A real HTTP server on 127.0.0.1 that speaks the OpenAI chat-completions protocol, for tests.
 
 It records every request and answers from a queue of scripted behaviours: a reply text, a raw
-body (to test malformed replies), an HTTP status, or a delay (to test timeouts).
+body (to test malformed replies), an HTTP status, or a delay (to test timeouts). A request with
+`stream: true` gets the reply as server-sent events, a word (with its trailing space) per chunk.
 """
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -46,7 +48,8 @@ class FakeOpenAIServer:
                 if "raw" in step:
                     return self._send(200, step["raw"].encode())
                 if body.get("stream"):
-                    chunks = [{"choices": [{"delta": {"content": w}}]} for w in step["reply"].split(" ")]
+                    words = re.findall(r"\S+\s*|\s+", step["reply"])  # pieces that concatenate to the reply
+                    chunks = [{"choices": [{"delta": {"content": w}}]} for w in words]
                     data = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + "data: [DONE]\n\n"
                     return self._send(200, data.encode(), "text/event-stream")
                 reply = {"choices": [{"index": 0, "message": {"role": "assistant", "content": step["reply"]},

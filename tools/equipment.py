@@ -331,3 +331,27 @@ if BaseAction is not None:
             if out["status"] == "error":
                 return ActionReturn(errmsg=out["message"], state=ActionStatusCode.ARGS_ERROR)
             return out
+
+    class EquipmentGuide(BaseAction):
+        """How to set up and use a gym machine or free weight the user names (no photo needed)."""
+
+        def __init__(self, kb, **kwargs):
+            super().__init__(**kwargs)
+            self._kb = kb
+
+        @tool_api
+        def run(self, name: str, lang: str = "en") -> dict:
+            """Look a named machine or piece of equipment up in the catalog.
+
+            Args:
+                name (str): the equipment in the user's words, e.g. "leg press", "史密斯机", or an exercise done on it
+                lang (str): "en" or "zh", the language of the card
+            """
+            from .catalog import find_equipment, find_exercises
+
+            ids = find_equipment(name, self._kb) or [eq for ex in find_exercises(name, self._kb)[:1]
+                                                     for eq in self._kb.exercises[ex].equipment[:1]]
+            if not ids:
+                return ActionReturn(errmsg=f"no equipment called {name!r} in the catalog; ask which machine",
+                                    state=ActionStatusCode.ARGS_ERROR)
+            return equipment_card(self._kb, ids[0], lang)

@@ -5,7 +5,6 @@ import pytest
 
 from agent.backends import FakeBackend
 from agent.core import Conversation, FitnessAgent
-from agent.react import FINISH
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +36,13 @@ def test_missing_profile_fields_are_asked_for_in_the_users_language(agent):
     assert ask.route == "ask" and "weight" in ask.answer
 
 
+def test_stated_profile_settles_an_unsure_route(agent):
+    turn = agent.respond(Conversation(), "I'm 30, 80 kg, 180 cm, plan my meals for fat loss")
+    assert turn.route == "ask" and "nutrition plan" in turn.answer and "sex" in turn.answer
+    turn = agent.respond(Conversation(), "男，40岁，身高172厘米，体重85公斤，想减脂，每天应该吃多少热量")
+    assert turn.route == "nutrition_plan" and "千卡" in turn.answer
+
+
 def test_unsafe_requests_are_refused(agent):
     turn = agent.respond(Conversation(), "我想一周瘦十斤，每天只吃500卡")
     assert turn.route == "unsafe" and "医生" in turn.answer and not turn.trace
@@ -54,12 +60,59 @@ def test_gif_requests_attach_clips(agent):
 
 
 def test_unclear_requests_go_through_react_with_a_trace():
-    fake = FakeBackend([json.dumps({"thought": "ask kb", "action": "KnowledgeBase",
-                                    "action_input": {"question": "rest days", "lang": "en"}}),
-                        json.dumps({"thought": "done", "action": FINISH, "action_input": {"answer": "Rest 1-2 days."}})])
+    fake = FakeBackend([json.dumps({"tool": "KnowledgeBase", "args": {"question": "rest days"}}),
+                        json.dumps({"reply": "Rest 1-2 days."})])
     fake.name = "local"
-    agent = FitnessAgent(fake)
+    agent = FitnessAgent(fake, tool_answers=False)  # the model writes the answer from the tool's result
     agent.router.min_similarity = 2.0  # force the ReAct path
     turn = agent.respond(Conversation(), "hmm, and what about rest?")
     assert turn.route == "react" and turn.answer == "Rest 1-2 days."
     assert turn.trace[0]["tool"] == "KnowledgeBase"
+
+
+def test_local_react_answers_from_the_tool_result_like_the_router():
+    fake = FakeBackend([json.dumps({"tool": "ExerciseGif", "args": {"query": "push-up"}})])
+    fake.name = "local"
+    agent = FitnessAgent(fake)
+    agent.router.min_similarity = 2.0
+    turn = agent.respond(Conversation(), "hmm, the floor one with arms?")
+    assert turn.route == "react" and turn.trace[0]["args"] == {"query": "push-up", "lang": "en"}
+    assert turn.attachments and turn.attachments[0]["path"].endswith(".gif")
+    assert turn.data["hits"][0]["caption_en"] in turn.answer and len(fake.requests) == 1
+
+
+def test_planners_chosen_by_the_model_use_the_stated_profile_and_ask_for_the_rest():
+    made_up = {"goal": "hypertrophy", "days_per_week": 3, "minutes_per_session": 60, "age": 25}
+    fake = FakeBackend([json.dumps({"tool": "TrainingPlanner", "args": made_up})] * 2)
+    fake.name = "local"
+    agent = FitnessAgent(fake)
+    agent.fast_path = False
+    conv = Conversation()
+    turn = agent.respond(conv, "get me going with lifting")
+    assert turn.data == {"missing": ["age", "days_per_week"], "plan": "training_plan"} and "age" in turn.answer  # not age 25 from thin air
+    turn = agent.respond(conv, "I'm 41 and can train 2 days a week")
+    assert turn.trace[0]["tool"] == "plan_training" and turn.trace[0]["args"]["age"] == 41
+    assert len(turn.data["sessions"]) == 2 and turn.answer.startswith("**")
+
+
+def test_react_equipment_guide_answers_from_the_catalog():
+    fake = FakeBackend([json.dumps({"tool": "EquipmentGuide", "args": {"name": "腿举机"}})])
+    fake.name = "local"
+    agent = FitnessAgent(fake)
+    agent.fast_path = False
+    turn = agent.respond(Conversation(), "那个蹬腿的器械怎么调")
+    assert turn.trace[0]["args"] == {"name": "腿举机", "lang": "zh"} and turn.data["id"] == "leg_press_machine"
+    assert turn.data["setup"][0] in turn.answer
+
+
+@pytest.mark.parametrize("ask, reply, route", [
+    ("Make me a training plan please", "I'm 34, 4 days a week", "training_plan"),
+    ("帮我做一个营养计划", "男，30岁，180厘米，75公斤", "nutrition_plan"),
+])
+def test_a_reply_with_the_asked_details_resumes_that_plan(agent, ask, reply, route):
+    conv = Conversation()
+    first = agent.respond(conv, ask)
+    assert first.route == "ask" and conv.pending == route
+    second = agent.respond(conv, reply)
+    assert second.route == route and second.data and second.data.get("kind") == route
+    assert conv.pending is None

@@ -37,3 +37,26 @@ def test_json_schema_constrained_output_is_valid(llm):
 def test_streaming_yields_pieces(llm):
     pieces = list(llm.stream([{"role": "user", "content": "Say hello in Chinese."}], max_tokens=8))
     assert len(pieces) >= 2 and "".join(pieces).strip()
+
+
+@pytest.mark.slow
+def test_streaming_under_a_schema_is_compact_valid_json(llm):
+    schema = {"type": "object", "properties": {"tool": {"enum": ["training_plan", "nutrition_plan"]},
+                                               "days": {"type": "integer"}}, "required": ["tool", "days"]}
+    pieces = list(llm.stream([{"role": "user", "content": "Make me a 3 day per week workout plan. Reply in JSON."}],
+                             max_tokens=30, json_schema=schema))
+    raw = "".join(pieces)
+    assert len(pieces) >= 2 and raw == json.dumps(json.loads(raw), separators=(",", ":"))  # grammar: no whitespace
+
+
+def test_stream_errors_reach_the_consumer():
+    from runtime.llm import LocalLLM
+
+    class Server:
+        def handle_chat_completions(self, request, callback=None):
+            callback({"error": {"code": 400, "message": "failed to parse grammar"}})
+
+    llm = LocalLLM.__new__(LocalLLM)
+    llm._server, llm._lock, llm.usage = Server(), __import__("threading").Lock(), {}
+    with pytest.raises(RuntimeError, match="failed to parse grammar"):
+        list(llm.stream([{"role": "user", "content": "x"}], json_schema={"type": "string"}))
