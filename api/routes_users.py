@@ -8,6 +8,7 @@ import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
 from fastapi import Path as PathParam
 
 from config import Settings
@@ -42,10 +43,8 @@ def decode_data_url(value: str, limit: int, lang: str):
     return decode_image(data, limit, lang)
 
 
-@router.post("/chat", response_model=ChatResponse, tags=["chat"], summary="One turn with the fitness agent",
-             responses=errors(401, 413, 422))
-def chat(req: ChatRequest, request: Request, services=Depends(get_services), settings: Settings = Depends(get_settings)):
-    """The agent remembers the user's profile facts between turns; each turn goes to the user's history."""
+def _chat_input(req: ChatRequest, settings: Settings):
+    """(text, image or None, lang) of a chat request; 422 for an empty message, 413/422 for a bad image."""
     from knowledge.language import detect_language
 
     text = req.message.strip()
@@ -56,13 +55,48 @@ def chat(req: ChatRequest, request: Request, services=Depends(get_services), set
         raise ApiError(422, "empty_message", "The message is empty: type something or attach a photo.",
                        "消息为空：请输入内容或附上照片。", lang,
                        fields={"message": {"en": "must not be empty", "zh": "不能为空"}})
-    turn = services.chat_turn(req.user_id, text, image)
+    return text, image, lang
+
+
+def _turn_body(user_id: str, turn, request: Request) -> dict:
     attachments = [{"type": a.get("type", "file"), "caption": a.get("caption") or "",
                     "exercise_id": a.get("exercise_id") or None, "url": gif_url(request, a.get("exercise_id"))}
                    for a in turn.attachments]
-    return {"user_id": req.user_id, "answer": turn.answer, "lang": turn.lang, "route": turn.route,
+    return {"user_id": user_id, "answer": turn.answer, "lang": turn.lang, "route": turn.route,
             "backend": turn.backend, "trace": _plain(turn.trace), "attachments": attachments,
             "data": _plain(turn.data) if isinstance(turn.data, dict) else None, "ms": round(turn.ms, 1)}
+
+
+@router.post("/chat", response_model=ChatResponse, tags=["chat"], summary="One turn with the fitness agent",
+             responses=errors(401, 413, 422))
+def chat(req: ChatRequest, request: Request, services=Depends(get_services), settings: Settings = Depends(get_settings)):
+    """The agent remembers the user's profile facts between turns; each turn goes to the user's history."""
+    text, image, _ = _chat_input(req, settings)
+    return _turn_body(req.user_id, services.chat_turn(req.user_id, text, image), request)
+
+
+@router.post("/chat/stream", tags=["chat"], summary="One turn with the fitness agent, streamed (server-sent events)",
+             response_class=StreamingResponse,
+             responses={200: {"content": {"text/event-stream": {}},
+                              "description": "`event: tool` (a finished tool call), `event: delta` ({text}: the next "
+                                             "piece of the answer), then `event: turn` (the body /v1/chat returns)"},
+                        **errors(401, 413, 422)})
+def chat_stream(req: ChatRequest, request: Request, services=Depends(get_services),
+                settings: Settings = Depends(get_settings)):
+    """Same turn as /v1/chat, sent as it is produced so a client can show the answer while it is written."""
+    text, image, _ = _chat_input(req, settings)
+
+    def events():
+        for event in services.chat(req.user_id, text, image):
+            if event["type"] == "delta":
+                name, body = "delta", {"text": event["text"]}
+            elif event["type"] == "tool":
+                name, body = "tool", _plain(event["step"])
+            else:
+                name, body = "turn", _turn_body(req.user_id, event["turn"], request)
+            yield f"event: {name}\ndata: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+    return StreamingResponse(events(), media_type="text/event-stream")
 
 
 def _plain(value):

@@ -8,6 +8,7 @@ search use the real indexes from the model cache.
 from __future__ import annotations
 
 import base64
+import json
 import io
 
 import cv2
@@ -329,6 +330,19 @@ def test_chat_input_errors(client):
     assert body["fields"]["image"]["zh"]
     corrupt = "data:image/png;base64," + base64.b64encode(b"not a png at all").decode()
     assert_error(client.post("/v1/chat", json={"user_id": "u-x", "message": "?", "image": corrupt}), 422, "not_image")
+
+
+def test_chat_stream_sends_tool_deltas_then_the_turn(client):
+    with client.stream("POST", "/v1/chat/stream", json={"user_id": "u-sse", "message": "How do I use the leg press?"}) as r:
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+        events = [block for block in "".join(r.iter_text()).split("\n\n") if block.strip()]
+    parsed = [(e.split("\n")[0].removeprefix("event: "), json.loads(e.split("\ndata: ", 1)[1])) for e in events]
+    names = [name for name, _ in parsed]
+    assert names[0] == "tool" and names[-1] == "turn" and names.count("delta") >= 1
+    turn = parsed[-1][1]
+    assert "".join(body["text"] for name, body in parsed if name == "delta") == turn["answer"]
+    assert turn["route"] == "equipment" and "leg press" in turn["answer"].lower()
+    assert_error(client.post("/v1/chat/stream", json={"user_id": "u-sse", "message": " "}), 422, "empty_message")
 
 
 def test_user_profile_put_get_and_errors(client):
