@@ -8,6 +8,8 @@ TEXTS: dict[str, tuple[str, str]] = {
               "Runs fully offline on a CPU by default.",
               "扫描健身器械、生成每周训练计划和营养计划，并随时提问。默认在 CPU 上完全离线运行。"),
     "language": ("Language / 语言", "语言 / Language"),
+    "status": ("Status", "状态"), "ready": ("ready", "就绪"), "not_ready": ("not ready", "未就绪"),
+    "knowledge": ("Knowledge", "知识库"),
     "tab_chat": ("💬 Chat", "💬 对话"), "tab_scan": ("📷 Scan", "📷 扫描器械"), "tab_video": ("🎬 Video", "🎬 视频"),
     "tab_training": ("🏋️ Training plan", "🏋️ 训练计划"), "tab_nutrition": ("🥗 Nutrition", "🥗 营养计划"),
     "tab_library": ("📚 Library", "📚 动作库"), "tab_data": ("🔒 My data", "🔒 我的数据"),

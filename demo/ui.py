@@ -23,12 +23,12 @@ CSS = """
 """
 
 
-def status_markdown(report: dict) -> str:
+def status_markdown(report: dict, lang: str = "en") -> str:
     """Render the /health report as a short Markdown status line."""
     llm = report["llm"][report["llm_backend"]]
     kb = report.get("knowledge", {})
-    return (f"**Status:** {report['status']} · **LLM:** {report['llm_backend']} "
-            f"({'ready' if llm.get('ready') else 'not ready'}) · **Knowledge:** "
+    return (f"**{t('status', lang)}:** {report['status']} · **LLM:** {report['llm_backend']} "
+            f"({t('ready' if llm.get('ready') else 'not_ready', lang)}) · **{t('knowledge', lang)}:** "
             + ", ".join(f"{k} {v}" for k, v in kb.items()))
 
 
@@ -250,19 +250,19 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
             profile = h.saved_form_values(services, user_id)
             fills = [gr.update(value=profile[k]) if k in profile else gr.update()
                      for k in [*saved_fields, *saved_nutrition]]
-            return [user_id, status_markdown(health_report(settings)), *fills]
+            return [user_id, status_markdown(health_report(settings), lang_value), *fills]
 
         demo.load(on_load, [user, lang], [user, status, *form_fields], api_name="status")
 
         def on_lang(lang_value):
             header = f"# {t('title', lang_value)}\n{t('intro', lang_value)}"
             eq_choices = h.equipment_choices(services, lang_value)
-            return [header, *L.updates(lang_value),
+            return [header, status_markdown(health_report(settings), lang_value), *L.updates(lang_value),
                     *[gr.update(value=EXAMPLES[lang_value][i]) for i in range(len(example_buttons))],
                     gr.update(choices=eq_choices), gr.update(choices=eq_choices)]
 
         labelled = [c for c, _k, _kind in L.items]
-        lang.change(on_lang, lang, [title, *labelled, *example_buttons, label_dd, eq_dd], api_name=False)
+        lang.change(on_lang, lang, [title, status, *labelled, *example_buttons, label_dd, eq_dd], api_name=False)
 
         # chat
         def chat(message, history, user_id, lang_value):
