@@ -182,8 +182,10 @@ def _write_atomic(path: Path, data: bytes) -> None:
 class GifLibrary:
     """Clips + their FAISS caption index under `index_dir`; generated GIFs rendered into `gif_dir`."""
 
-    def __init__(self, kb, embedder, index_dir: Path | str, gif_dir: Path | str, clips_dir: Path | str | None = None):
+    def __init__(self, kb, embedder, index_dir: Path | str, gif_dir: Path | str, clips_dir: Path | str | None = None,
+                 zh_font: str | None = None):
         self.kb, self.embedder = kb, embedder
+        self.zh_font = zh_font             # with a CJK font, generated GIFs also carry the Chinese name
         self.index_dir, self.gif_dir = Path(index_dir), Path(gif_dir)
         self.clips_dir = Path(clips_dir) if clips_dir else None
         self.clips: dict[str, Clip] = {}
@@ -280,6 +282,7 @@ class GifLibrary:
         from .gif_render import render_gif, render_key
 
         ex = self.kb.exercises[clip.exercise_id]
+        zh_font = zh_font or self.zh_font
         path = self.gif_dir / f"{ex.id}.{render_key(ex, zh_font)}.gif"
         if not path.is_file():
             self.gif_dir.mkdir(parents=True, exist_ok=True)
@@ -365,8 +368,11 @@ def default_library(embedder_name: str | None = None) -> GifLibrary:
     name = embedder_name or DEFAULT_EMBEDDER
     args = (load_knowledge(validate=False), get_embedder(name), settings.cache_dir / "indexes" / f"gifs-{name}",
             settings.cache_dir / "gifs")
+    from .gif_render import find_cjk_font
+
+    font = find_cjk_font()
     try:
-        return GifLibrary(*args, settings.data_dir / "clips")
+        return GifLibrary(*args, settings.data_dir / "clips", zh_font=font)
     except CaptionsError as exc:  # a bad captions file must not take the generated library down with it
         warnings.warn(f"user clips ignored: {exc}", stacklevel=2)
-        return GifLibrary(*args)
+        return GifLibrary(*args, zh_font=font)

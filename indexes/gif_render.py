@@ -7,9 +7,9 @@ are global, in degrees: 0 points down, 90 forward (the figure faces right), 180 
 Frames interpolate the keyframes with an ease in / out, start → end → start; ends are held longer.
 Output is reproducible: same exercise + same code → same bytes (no clock, no randomness).
 
-No CJK font ships with this stack (`fc-list :lang=zh` is empty, Pillow's built-in font is Latin),
-so the GIF shows the English caption and the Chinese caption lives in the library metadata; pass
-`zh_font=` (e.g. Noto Sans CJK from the `fonts-noto-cjk` Debian package) to draw it as well.
+Captions: the English name always; with `zh_font=` (the app passes `find_cjk_font()`: Noto Sans CJK
+from the pip package `cvttf-notosanscjk-regular`) the Chinese name as a second line, otherwise the
+English subtitle. Pillow's built-in font is Latin only.
 """
 from __future__ import annotations
 
@@ -365,7 +365,15 @@ def _figure(pose: dict, view: str) -> list[tuple]:
 
 
 def find_cjk_font() -> str | None:
-    """A CJK-capable font file on this machine, or None (checked in a fixed order)."""
+    """A CJK-capable font file, or None: the packaged Noto Sans CJK (pip `cvttf-notosanscjk-regular`, OFL)
+    first, so every install draws the same captions, then a few system fonts in a fixed order."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("cvttf_NotoSansCJK_Regular")
+    if spec and spec.origin:
+        packaged = sorted(Path(spec.origin).parent.glob("*.otf"))
+        if packaged:
+            return str(packaged[0])
     for path in ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
                  "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
                  "/usr/share/fonts/truetype/arphic/uming.ttc"):
