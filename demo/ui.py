@@ -166,7 +166,7 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
                 with gr.Row():
                     tr_btn = L(gr.Button(t("make_plan", lang0), variant="primary", elem_id="make-plan"),
                                "make_plan", "value")
-                    tr_var_btn = L(gr.Button(t("variation", lang0)), "variation", "value")
+                    tr_var_btn = L(gr.Button(t("variation", lang0), elem_id="another-variation"), "variation", "value")
                 tr_variation = gr.State(0)
                 tr_md = gr.Markdown(elem_id="training-summary")
                 tr_table = L(gr.Dataframe(interactive=False, wrap=True, label=t("week", lang0),

@@ -85,8 +85,12 @@ def test_training_form_makes_a_week(page, tmp_path):
     page.wait_for_function("document.querySelectorAll('#training-table [role=gridcell]').length > 40")
     assert "Sets" in table.inner_text()
     summary = page.locator("#training-summary").inner_text()
-    assert "not medical advice" in summary.lower() or "medical" in summary.lower()
+    assert "not medical advice" in summary.lower() and "Week 4" in summary   # disclaimer and the deload week
     page.screenshot(path=str(tmp_path / "training.png"), full_page=True)
+    before = table.inner_text()
+    page.locator("#another-variation").click()       # same profile, other exercises
+    page.wait_for_function("(before) => document.querySelector('#training-table').innerText !== before", arg=before)
+    assert "Sets" in table.inner_text()
 
 
 def test_nutrition_form_makes_targets_and_meals(page, tmp_path):
