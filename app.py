@@ -24,10 +24,7 @@ def create_app(settings: Settings | None = None, services=None):
 
     settings = settings or get_settings()
     services = services or Services(settings)
-    try:
-        api = create_api(settings, services=services)
-    except TypeError:  # older create_api without injection
-        api = create_api(settings)
+    api = create_api(settings, services=services)
     # GIFs live in the cache folder and plan downloads in a temp folder: let Gradio serve files from them.
     allowed = [str(settings.cache_dir), str(PLAN_FILES_DIR)]
     return gr.mount_gradio_app(api, build_ui(settings, services), path="/", allowed_paths=allowed, css=CSS)

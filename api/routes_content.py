@@ -71,12 +71,6 @@ def profile_error(exc, lang: str) -> ApiError:
     return ApiError(422, "invalid_profile", f"Please fix the profile: {en}", f"请修改资料：{zh}", lang, fields)
 
 
-def _remember(services, user_id: str | None, profile: dict, kind: str, summary: str) -> None:
-    if user_id:
-        services.store.save_profile(user_id, profile)
-        services.store.add_history(user_id, kind, summary, {"profile": profile})
-
-
 _PLAN_CONTENT = {"application/json": {}, "text/markdown": {"schema": {"type": "string"}}}
 
 
@@ -96,8 +90,8 @@ def training_plan(req: TrainingPlanRequest, services=Depends(get_services), sett
         plan = plan_training_week(profile, services.kb, req.variation)
     except ProfileError as exc:
         raise profile_error(exc, lang) from exc
-    _remember(services, req.user_id, profile, "training_plan",
-              f"{plan['profile']['days_per_week']} days/week, {plan['profile']['goal']}")
+    services.remember_plan(req.user_id, "training_plan", profile,
+                           f"{plan['profile']['days_per_week']} days/week, {plan['profile']['goal']}")
     if req.format == "markdown":
         return Response(to_markdown(plan, lang), media_type="text/markdown; charset=utf-8")
     if req.format == "ics":
@@ -122,9 +116,7 @@ def nutrition_plan(req: NutritionPlanRequest, services=Depends(get_services), se
         plan = plan_nutrition(profile, services.kb)
     except ProfileError as exc:
         raise profile_error(exc, lang) from exc
-    # the saved profile's "goal" is the training goal the chat agent reads: lose/maintain/gain stay out of it
-    _remember(services, req.user_id, {k: v for k, v in profile.items() if k != "goal"}, "nutrition_plan",
-              f"{plan['targets']['kcal']:.0f} kcal/day")
+    services.remember_plan(req.user_id, "nutrition_plan", profile, f"{plan['targets']['kcal']:.0f} kcal/day")
     if req.format == "markdown":
         return Response(to_markdown(plan, lang), media_type="text/markdown; charset=utf-8")
     return {"plan": plan, "problems": validate_nutrition_plan(plan, profile, services.kb)}

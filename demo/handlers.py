@@ -41,17 +41,24 @@ def _write(name: str, data: str | bytes) -> str:
 
 
 # -- chat ---------------------------------------------------------------------------------------------
+def plan_files(plan: dict, lang: str, with_json: bool = True) -> list[str]:
+    """Download files of a plan: Markdown, JSON (optional) and, for a training week, an ICS calendar."""
+    from tools.exports import to_json, to_markdown, training_to_ics
+
+    stem = "training-plan" if plan["kind"] == "training_plan" else "nutrition-plan"
+    files = [_write(f"{stem}.md", to_markdown(plan, lang))]
+    if with_json:
+        files.append(_write(f"{stem}.json", to_json(plan)))
+    if plan["kind"] == "training_plan":
+        files.append(_write("training-week.ics", training_to_ics(plan, dt.date.today(), lang)))
+    return files
+
+
 def turn_files(turn) -> list[str]:
     """Plan files to offer under a chat answer (Markdown, and ICS for a training week)."""
-    from tools.exports import to_markdown, training_to_ics
-
     data = turn.data or {}
-    if data.get("kind") == "training_plan":
-        return [_write("training-plan.md", to_markdown(data, turn.lang)),
-                _write("training-week.ics", training_to_ics(data, dt.date.today(), turn.lang))]
-    if data.get("kind") == "nutrition_plan":
-        return [_write("nutrition-plan.md", to_markdown(data, turn.lang))]
-    return []
+    return plan_files(data, turn.lang, with_json=False) if data.get("kind") in ("training_plan", "nutrition_plan") \
+        else []
 
 
 def trace_markdown(turn, lang: str) -> str:
@@ -190,7 +197,7 @@ def pose_check(path: str | None, exercise: str, lang: str) -> tuple[str, str | N
 # -- plans --------------------------------------------------------------------------------------------
 def training_plan(services, user_id: str, form: dict, variation: int, lang: str) -> dict:
     """The week for this form: summary Markdown, one table row per exercise, weekly sets, GIFs, files."""
-    from tools.exports import to_json, to_markdown, training_to_ics
+    from tools.exports import to_markdown
     from tools.gif_search import gif_for_exercise
     from tools.training import plan_training_week
 
@@ -198,7 +205,6 @@ def training_plan(services, user_id: str, form: dict, variation: int, lang: str)
         plan = plan_training_week(form, services.kb, variation=variation)
     except ProfileError as exc:
         return {"markdown": profile_error_markdown(exc, lang), "rows": [], "sets": [], "gifs": [], "files": []}
-    services.store.save_profile(user_id, form)
     rows, gifs, seen = [], [], set()
     for s in plan["sessions"]:
         day = f"{_bi(s.get('label'), lang)}"
@@ -222,25 +228,19 @@ def training_plan(services, user_id: str, form: dict, variation: int, lang: str)
         extra.append(f"\n⚠️ **{_bi(plan['referral'], lang)}**")
     extra.append(f"\n_{_bi(plan['disclaimer'], lang)}_")
     md = md + "\n" + "\n".join(extra)
-    files = [_write("training-plan.md", to_markdown(plan, lang)), _write("training-plan.json", to_json(plan)),
-             _write("training-week.ics", training_to_ics(plan, dt.date.today(), lang))]
-    services.store.add_history(user_id, "training_plan", f"{plan['split']['label']['en']} · "
-                               f"{form.get('days_per_week')} d/wk", {"profile": form, "variation": variation})
-    return {"markdown": md, "rows": rows, "sets": sets, "gifs": gifs, "files": files, "plan": plan}
+    services.remember_plan(user_id, "training_plan", form, f"{plan['split']['label']['en']} · "
+                           f"{form.get('days_per_week')} d/wk", variation=variation)
+    return {"markdown": md, "rows": rows, "sets": sets, "gifs": gifs, "files": plan_files(plan, lang), "plan": plan}
 
 
 def nutrition_plan(services, user_id: str, form: dict, lang: str) -> dict:
     """Targets, macro split, the day's meals with portions, the week's grocery list, files."""
-    from tools.exports import to_json, to_markdown
     from tools.nutrition import plan_nutrition
 
     try:
         plan = plan_nutrition(form, services.kb)
     except ProfileError as exc:
         return {"markdown": profile_error_markdown(exc, lang), "macros": [], "meals": [], "grocery": [], "files": []}
-    # "goal" in the saved profile is the training goal (the agent shares it); this one is lose/maintain/gain
-    services.store.save_profile(user_id, {**{k: v for k, v in form.items() if k != "goal"},
-                                          "nutrition_goal": form.get("goal")})
     tg = plan["targets"]
     kcal = t("kcal", lang)
     md = [f"### {t('daily_targets', lang)}: {tg['kcal']:.0f} {kcal}",
@@ -263,11 +263,9 @@ def nutrition_plan(services, user_id: str, form: dict, lang: str) -> dict:
                           round(it["kcal"]), round(it["protein_g"], 1), round(it["fat_g"], 1), round(it["carb_g"], 1)])
     grocery = [[_bi(g.get("category_label"), lang), _bi(g["name"], lang), round(g["grams"])]
                for g in plan["grocery_list"]]
-    files = [_write("nutrition-plan.md", to_markdown(plan, lang)), _write("nutrition-plan.json", to_json(plan))]
-    services.store.add_history(user_id, "nutrition_plan", f"{tg['kcal']:.0f} kcal · {form.get('goal')}",
-                               {"profile": form})
-    return {"markdown": "\n".join(md), "macros": macros, "meals": meals, "grocery": grocery, "files": files,
-            "plan": plan}
+    services.remember_plan(user_id, "nutrition_plan", form, f"{tg['kcal']:.0f} kcal · {form.get('goal')}")
+    return {"markdown": "\n".join(md), "macros": macros, "meals": meals, "grocery": grocery,
+            "files": plan_files(plan, lang), "plan": plan}
 
 
 # -- library ------------------------------------------------------------------------------------------

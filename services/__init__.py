@@ -15,8 +15,6 @@ from config import Settings, get_settings
 from .store import UserStore
 
 
-
-
 class FallbackRecognizer:
     """The VLM while its server answers; the embedded CPU recogniser when it is down or times out."""
 
@@ -138,10 +136,7 @@ class Services:
             user_lock = self._user_locks.setdefault(user_id, threading.Lock())
         with user_lock:
             conv = self.conversation(user_id)
-            agent = self.agent
-            events = agent.stream(conv, text, image) if hasattr(agent, "stream") else \
-                iter([{"type": "turn", "turn": agent.respond(conv, text, image)}])
-            for event in events:
+            for event in self.agent.stream(conv, text, image):
                 if event.get("type") == "turn":
                     turn = event["turn"]
                     if conv.profile:
@@ -158,6 +153,20 @@ class Services:
             if event.get("type") == "turn":
                 turn = event["turn"]
         return turn
+
+    def remember_plan(self, user_id: str | None, kind: str, profile: dict, summary: str, **payload) -> None:
+        """Save the planner inputs as the user's profile and the plan request in their history.
+
+        The saved profile's "goal" is the training goal (the chat agent reads it), so a nutrition plan's
+        lose/maintain/gain goal is kept as "nutrition_goal".
+        """
+        if not user_id:
+            return
+        saved = dict(profile)
+        if kind == "nutrition_plan" and "goal" in saved:
+            saved["nutrition_goal"] = saved.pop("goal")
+        self.store.save_profile(user_id, saved)
+        self.store.add_history(user_id, kind, summary, {"profile": profile, **payload})
 
     def forget(self, user_id: str) -> None:
         """Delete everything kept about a user: profile, history and chat memory."""

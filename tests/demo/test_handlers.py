@@ -93,11 +93,11 @@ def test_enroll_needs_a_label_and_reports_duplicates(services, tmp_path):
 
 def test_chat_saves_history_and_profile(services):
     class OneShotAgent:       # stands in for FitnessAgent: the handler's job is memory and history
-        def respond(self, conv, text, image=None):
+        def stream(self, conv, text, image=None):
             from agent.core import Turn
 
             conv.profile["age"] = 41
-            return Turn("ok", "en", "small_talk", "none")
+            yield {"type": "turn", "turn": Turn("ok", "en", "small_talk", "none")}
 
     services.__dict__["agent"] = OneShotAgent()
     events = list(services.chat("carol", "I'm 41", None))
