@@ -43,8 +43,8 @@ class UserStore:
 
     def save_profile(self, user_id: str, profile: dict) -> dict:
         """Merge `profile` into the saved one (None values are dropped) and return the result."""
-        merged = {**self.profile(user_id), **{k: v for k, v in profile.items() if v is not None}}
-        with self._lock:
+        with self._lock:   # read and write under one lock, so two concurrent saves both land
+            merged = {**self.profile(user_id), **{k: v for k, v in profile.items() if v is not None}}
             self._db.execute("INSERT OR REPLACE INTO profiles VALUES (?, ?, ?)",
                              (user_id, json.dumps(merged, ensure_ascii=False), time.time()))
             self._db.commit()
