@@ -45,3 +45,29 @@ def test_casual_age_and_days_phrasings():
     assert extract_profile("a 28-year-old woman")["age"] == 28.0
     assert "age" not in extract_profile("I'm 75 kg and 180 cm")     # a unit after the number: not an age
     assert extract_profile("I lift 5 times a week")["days_per_week"] == 5
+
+
+def test_compact_and_unitless_body_facts():
+    assert extract_profile("27F") == {"age": 27.0, "sex": "female"}
+    assert extract_profile("male 40") == {"age": 40.0, "sex": "male"}
+    assert extract_profile("男 180 75公斤") == {"sex": "male", "height_cm": 180.0, "weight_kg": 75}
+    assert extract_profile("168 58") == {"height_cm": 168.0, "weight_kg": 58.0}
+    assert extract_profile("6'1\" 200 lb") == {"height_cm": 185.0, "weight_kg": 90.7}
+    assert extract_profile("一米六八")["height_cm"] == 168 and extract_profile("四十岁")["age"] == 40
+
+
+def test_numbers_that_are_not_body_facts_are_never_saved_as_one():
+    p = extract_profile("I am 24 weeks pregnant")
+    assert p["pregnancy_week"] == 24 and "age" not in p and p["sex"] == "female"
+    p = extract_profile("Lose 5 kg in 2 weeks")
+    assert p["weight_change_kg"] == -5 and "weight_kg" not in p and p["goal"] == "fat_loss"
+    assert "weight_kg" not in extract_profile("I can bench 100kg")
+    assert extract_profile("knee position in a squat") == {}
+
+
+def test_a_target_weight_is_fat_loss_and_resolves_against_the_body_weight():
+    p = extract_profile("想瘦到50公斤")
+    assert p["target_weight_kg"] == 50 and p["goal"] == "fat_loss"
+    mem = merge_profile({}, extract_profile("想瘦10斤"))
+    mem = merge_profile(mem, extract_profile("女 30岁 160cm 120斤"))
+    assert mem["weight_kg"] == 60 and mem["target_weight_kg"] == 55 and mem["weight_direction"] == "lose"
