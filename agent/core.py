@@ -19,7 +19,9 @@ import yaml
 
 from . import render
 from knowledge.language import detect_language
+from .compose import knowledge_answer
 from .router import Router
+from .safety import triage
 from .slots import extract_profile, merge_profile
 
 PROMPTS = yaml.safe_load((Path(__file__).parent / "prompts" / "agent.yaml").read_text(encoding="utf-8"))
@@ -27,10 +29,20 @@ GREETING = {"en": "Hi! I'm FitnessLM. Send me a photo of a gym machine, ask for 
                   "nutrition plan, or ask any training or nutrition question.",
             "zh": "你好！我是 FitnessLM。你可以发一张健身器械的照片、让我制定每周训练计划或营养计划，"
                   "也可以问任何训练和营养问题。"}
-ASK = {"en": "To build your {what} I still need: {fields}.", "zh": "为了制定{what}，我还需要：{fields}。"}
+ASK = {"en": "To build your {what} I still need: {fields} — for example {example}.",
+       "zh": "为了制定{what}，我还需要：{fields}，例如{example}。"}
+ASK_EXAMPLE = {"training_plan": ('"build muscle, 3 days a week, 45 min, home with dumbbells"', "“增肌，每周3天，每次45分钟，在家有哑铃”"),
+               "nutrition_plan": ('"female, 30, 165 cm, 60 kg"', "“女，30岁，165厘米，60公斤”")}
 FIELD_NAMES = {"age": ("age", "年龄"), "days_per_week": ("training days per week", "每周训练天数"),
-               "sex": ("sex", "性别"), "height_cm": ("height (cm)", "身高（厘米）"),
-               "weight_kg": ("weight (kg)", "体重（公斤）")}
+               "sex": ("sex", "性别"), "height_cm": ("height", "身高"), "goal": ("your goal", "目标"),
+               "minutes_per_session": ("minutes per session", "每次训练时长"), "place": ("where you train / equipment", "训练地点或器械"),
+               "weight_kg": ("weight", "体重")}
+TRAINING_NEEDS = ("goal", "days_per_week", "minutes_per_session", "place")
+TRAINING_DEFAULTS = {"goal": "general_health", "days_per_week": 3, "minutes_per_session": 45, "place": "gym"}
+NUTRITION_NEEDS = ("sex", "age", "height_cm", "weight_kg")
+ASSUMED_ADULT = {"en": "Assuming you are an adult — tell me your age if you are under 18 or over 65.",
+                 "zh": "默认你是成年人——如果你未满 18 岁或超过 65 岁，请告诉我年龄。"}
+ASSUMED = {"en": "I assumed {what}; tell me if that's wrong.", "zh": "我默认了{what}，如果不对请告诉我。"}
 PLAN_NAMES = {"training_plan": ("training plan", "训练计划"), "nutrition_plan": ("nutrition plan", "营养计划")}
 NUTRITION_GOAL = {"fat_loss": "lose", "hypertrophy": "gain"}
 HISTORY_CHARS = 400  # per earlier message given to the ReAct loop
@@ -44,6 +56,7 @@ class Conversation:
     messages: list[dict] = field(default_factory=list)
     profile: dict = field(default_factory=dict)
     pending: str | None = None      # the plan we asked details for ("training_plan"/"nutrition_plan")
+    asked: list = field(default_factory=list)   # plans we already asked details for (ask once)
 
 
 @dataclass
@@ -120,15 +133,25 @@ class FitnessAgent:
             return
         stated = extract_profile(text)
         conv.profile = merge_profile(conv.profile, stated)
+        safety = triage(text, conv.profile)   # agent/safety.py: decided before any tool runs
+        if safety.category == "red_flag":
+            conv.profile["acute_symptoms"] = True
         intent = None
-        if self.fast_path or image is not None:
-            route = self.router.route(text, has_image=image is not None)
-            # an unsure route: a catalog name, or the profile facts a planner needs, settle it
-            intent = route.intent or self._named_equipment(text) or _planner_evidence(route, stated)
-        if conv.pending and stated and intent in (None, "small_talk", "knowledge"):
-            intent = conv.pending   # the details we asked for ("I'm 30, 4 days a week"): build that plan now
-        turn = self._direct(intent, text, image, conv.profile, lang) if intent else None
+        if safety.blocks:
+            turn = Turn(safety.reply(lang, conv.profile), lang, "safety", "none",
+                        data={"safety": safety.category, "detail": safety.detail})
+        else:
+            if self.fast_path or image is not None:
+                route = self.router.route(text, has_image=image is not None)
+                # an unsure route: a catalog name, or the profile facts a planner needs, settle it
+                intent = route.intent or self._named_equipment(text) or _planner_evidence(route, stated)
+                if intent == "unsafe":   # the triage found nothing unsafe: a look-alike of an unsafe phrase
+                    intent = route.runner_up if route.runner_up not in ("unsafe", "small_talk") else "knowledge"
+            if conv.pending and stated and intent in (None, "small_talk", "knowledge", "gif", "equipment"):
+                intent = conv.pending   # the details we asked for ("I'm 30, 4 days a week"): build that plan now
+            turn = self._direct(intent, text, image, {**conv.profile, "_asked": conv.asked}, lang) if intent else None
         if turn is not None:
+            _add_notes(turn, stated, safety, conv.profile, lang)
             for step in turn.trace:
                 yield {"type": "tool", "step": step}
             yield from _deltas(turn.answer)
@@ -138,7 +161,13 @@ class FitnessAgent:
             turn = holder[0]
         conv.messages += [{"role": "user", "content": text, "lang": lang},
                           {"role": "assistant", "content": turn.answer, "lang": lang}]
-        conv.pending = (turn.data or {}).get("plan") if turn.route == "ask" else None
+        if turn.route == "ask" or (turn.data or {}).get("missing"):
+            conv.pending = (turn.data or {}).get("plan")
+            conv.asked = sorted(set(conv.asked) | {conv.pending})
+        elif turn.route == "safety" and safety.category in ("very_low_calorie", "rapid_loss"):
+            conv.pending = "nutrition_plan"   # the safe plan we offered is built from the next reply
+        else:
+            conv.pending = None
         turn.ms = (time.perf_counter() - start) * 1000
         yield {"type": "turn", "turn": turn}
 
@@ -200,43 +229,77 @@ class FitnessAgent:
     def _knowledge(self, text, image, profile, lang) -> Turn:
         from tools.knowledge_search import answer_question
 
-        result, step = self._traced("search_knowledge", {"question": text}, lambda: answer_question(text, lang))
+        from tools.knowledge_search import search_knowledge
+
+        def lookup() -> dict:
+            composed = knowledge_answer(text, search_knowledge(text, 4, lang), lang)
+            return composed if composed["found"] else answer_question(text, lang)
+
+        result, step = self._traced("search_knowledge", {"question": text}, lookup)
         answer = render.knowledge(result, lang) if step["ok"] else step["error"]
         return Turn(answer, lang, "knowledge", "index", [step], data=result if step["ok"] else None)
 
     def _missing(self, profile: dict, needed: tuple[str, ...], plan: str, lang: str) -> Turn | None:
-        """Ask for the planner inputs not known yet; the next message that states them resumes `plan`."""
+        """Ask, in one short question with an example, for every planner input not known yet; the next
+        message that states them resumes `plan`."""
         missing = [f for f in needed if f not in profile]
         if not missing:
             return None
         i = 1 if lang == "zh" else 0
         fields = ("、" if lang == "zh" else ", ").join(FIELD_NAMES[f][i] for f in missing)
-        return Turn(ASK[lang].format(what=PLAN_NAMES[plan][i], fields=fields), lang, "ask", "none",
-                    data={"missing": missing, "plan": plan})
+        return Turn(ASK[lang].format(what=PLAN_NAMES[plan][i], fields=fields, example=ASK_EXAMPLE[plan][i]),
+                    lang, "ask", "none", data={"missing": missing, "plan": plan})
 
     def _training_plan(self, text, image, profile, lang) -> Turn:
         from tools.training import plan_training_week, summarize_training
 
-        ask = self._missing(profile, ("age", "days_per_week"), "training_plan", lang)
-        if ask:
-            return ask
-        args = {"goal": profile.get("goal", "general_health"), "minutes_per_session": 60, "place": "gym",
-                **{k: v for k, v in profile.items() if k in ("age", "days_per_week", "minutes_per_session", "goal",
-                                                            "experience", "place", "limitations", "sex")}}
+        known = {**profile}
+        if known.get("equipment") and "place" not in known:
+            known["place"] = "home"
+        # ask once, only when most of what the plan needs is unknown; otherwise assume and say so
+        missing = [f for f in TRAINING_NEEDS if f not in known]
+        if "training_plan" not in profile.get("_asked", ()) and len(missing) >= 3:
+            ask = self._missing(known, TRAINING_NEEDS, "training_plan", lang)
+            if ask:
+                return ask
+        assumed = {f: TRAINING_DEFAULTS[f] for f in missing}
+        args = {**assumed, **{k: v for k, v in known.items() if k in (
+            "age", "days_per_week", "minutes_per_session", "goal", "experience", "place", "equipment", "limitations",
+            "sex", "pregnant", "acute_symptoms", "pregnancy_week", "postpartum_weeks")}}
+        for key in ("days_per_week", "minutes_per_session"):
+            args[key] = int(args[key])
+        if args.get("pregnancy_week"):
+            args["pregnant"] = True
+        notes = []
+        if "age" not in args:
+            args["age"] = 30
+            notes.append(ASSUMED_ADULT[lang])
+        if assumed:
+            i = 1 if lang == "zh" else 0
+            notes.append(ASSUMED[lang].format(what=("、" if i else ", ").join(
+                f"{FIELD_NAMES[f][i]} = {_shown(v, lang)}" for f, v in assumed.items())))
         plan, step = self._traced("plan_training", args, lambda: plan_training_week(args, self.kb))
         if not step["ok"]:
             return Turn(_profile_error(plan, lang), lang, "training_plan", "planner", [step])
-        return Turn(render.training(summarize_training(plan, lang), lang), lang, "training_plan", "planner",
-                    [step], data=plan)
+        answer = render.training(summarize_training(plan, lang), lang)
+        return Turn("\n".join(notes + [answer]) if notes else answer, lang, "training_plan", "planner", [step], data=plan)
 
     def _nutrition_plan(self, text, image, profile, lang) -> Turn:
         from tools.nutrition import plan_nutrition, summarize_nutrition
 
-        ask = self._missing(profile, ("sex", "age", "height_cm", "weight_kg"), "nutrition_plan", lang)
+        ask = self._missing(profile, NUTRITION_NEEDS, "nutrition_plan", lang)
         if ask:
             return ask
-        args = {k: v for k, v in profile.items() if k in ("sex", "age", "height_cm", "weight_kg", "body_fat_pct", "diet")}
-        args["goal"] = NUTRITION_GOAL.get(profile.get("goal"), "maintain")
+        args = {k: v for k, v in profile.items() if k in ("sex", "age", "height_cm", "weight_kg", "body_fat_pct", "diet",
+                                                        "allergies", "cuisine", "activity", "breastfeeding",
+                                                        "pregnancy_week", "postpartum_weeks", "target_weight_kg")}
+        direction = profile.get("weight_direction")
+        args["goal"] = direction if direction in ("lose", "gain") else NUTRITION_GOAL.get(
+            profile.get("nutrition_goal") or profile.get("goal"), "maintain")
+        if profile.get("pregnant") or profile.get("pregnancy_week"):
+            args["pregnant"] = True
+        if args.get("pregnant") or args.get("breastfeeding") or float(args.get("age", 30)) < 18:
+            args["goal"] = "maintain"   # no deficit in pregnancy, lactation or while growing (SCIENCE.md)
         plan, step = self._traced("plan_nutrition", args, lambda: plan_nutrition(args, self.kb))
         if not step["ok"]:
             return Turn(_profile_error(plan, lang), lang, "nutrition_plan", "planner", [step])
@@ -281,7 +344,7 @@ class FitnessAgent:
             # The plan comes from what the user said (conv.profile, as on the fast path), asking for what
             # is missing, never from arguments the model filled in by itself.
             handler = dict(zip(PROFILE_TOOLS, (self._training_plan, self._nutrition_plan))).get(tool)
-            return handler(text, None, conv.profile, lang) if handler else None
+            return handler(text, None, {**conv.profile, "_asked": conv.asked}, lang) if handler else None
 
         agent, llm = build_react_agent(self.backend, self._actions(), lang, self.max_turn,
                                        on_delta=lambda piece: events.put(("delta", piece)),
@@ -358,6 +421,52 @@ def render_tool_result(tool: str, result, lang: str) -> tuple[str | None, list[d
     except (KeyError, TypeError):  # not the summary shape: let the model answer
         return None, [], None
     return None, [], None
+
+
+_SHOWN = {"general_health": ("general fitness", "综合健康"), "gym": ("a gym", "健身房"), "fat_loss": ("fat loss", "减脂"),
+          "hypertrophy": ("muscle gain", "增肌"), "strength": ("strength", "力量"), "home": ("home", "在家"),
+          "bodyweight": ("no equipment", "徒手"), "male": ("male", "男"), "female": ("female", "女")}
+
+
+def _shown(value, lang: str) -> str:
+    i = 1 if lang == "zh" else 0
+    if isinstance(value, float) and value == int(value):
+        value = int(value)
+    return _SHOWN[value][i] if isinstance(value, str) and value in _SHOWN else str(value)
+
+
+def understood(stated: dict, lang: str) -> str:
+    """One line confirming the body facts read from this message, so a misreading is visible at once."""
+    zh = lang == "zh"
+    parts = []
+    if "sex" in stated:
+        parts.append(_shown(stated["sex"], lang))
+    for key, en, cn in (("age", "{} y", "{}岁"), ("height_cm", "{} cm", "{}厘米"), ("weight_kg", "{} kg", "{}公斤"),
+                        ("pregnancy_week", "pregnant, week {}", "怀孕第{}周"), ("postpartum_weeks", "{} weeks postpartum", "产后{}周"),
+                        ("target_weight_kg", "target {} kg", "目标体重{}公斤"), ("days_per_week", "{} days/week", "每周{}天"),
+                        ("minutes_per_session", "{} min", "每次{}分钟")):
+        if stated.get(key) is not None:
+            parts.append((cn if zh else en).format(_shown(stated[key], lang)))
+    if stated.get("weight_change_kg"):
+        v = stated["weight_change_kg"]
+        parts.append((f"{'减' if v < 0 else '增'}{abs(v):g}公斤" if zh else f"{'lose' if v < 0 else 'gain'} {abs(v):g} kg"))
+    if "goal" in stated and stated.get("goal") in _SHOWN:
+        parts.append(("目标：" if zh else "goal: ") + _shown(stated["goal"], lang))
+    if not parts:
+        return ""
+    return ("已了解：" if zh else "Understood: ") + " · ".join(parts) + ("。" if zh else ".")
+
+
+def _add_notes(turn: Turn, stated: dict, safety, profile: dict, lang: str) -> None:
+    """Above the answer: what was understood (plans and asks) and the safety note for this person."""
+    head = []
+    if turn.route in ("training_plan", "nutrition_plan", "ask") and (line := understood(stated, lang)):
+        head.append(line)
+    if not safety.blocks and (note := safety.reply(lang, profile)) and turn.route not in ("small_talk",):
+        head.append(("⚠️ " if safety.category != "injury" else "🩹 ") + note)
+    if head:
+        turn.answer = "\n\n".join(head + [turn.answer])
+        turn.data = {**(turn.data or {}), "safety": safety.category} if isinstance(turn.data, dict) or turn.data is None else turn.data
 
 
 def _clip(text: str, limit: int) -> str:

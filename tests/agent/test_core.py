@@ -31,7 +31,8 @@ def test_training_plan_uses_the_planner_and_remembers_the_profile(agent):
 
 
 def test_missing_profile_fields_are_asked_for_in_the_users_language(agent):
-    assert "年龄" in agent.respond(Conversation(), "帮我制定一个训练计划").answer
+    ask = agent.respond(Conversation(), "帮我制定一个训练计划")
+    assert "每周训练天数" in ask.answer and "例如" in ask.answer and "年龄" not in ask.answer  # adult assumed
     ask = agent.respond(Conversation(), "make me a meal plan")
     assert ask.route == "ask" and "weight" in ask.answer
 
@@ -45,7 +46,8 @@ def test_stated_profile_settles_an_unsure_route(agent):
 
 def test_unsafe_requests_are_refused(agent):
     turn = agent.respond(Conversation(), "我想一周瘦十斤，每天只吃500卡")
-    assert turn.route == "unsafe" and "医生" in turn.answer and not turn.trace
+    assert turn.route == "safety" and turn.data["safety"] == "very_low_calorie" and "医生" in turn.answer
+    assert not turn.trace
 
 
 def test_equipment_named_in_text_answers_from_the_catalog(agent):
@@ -89,10 +91,11 @@ def test_planners_chosen_by_the_model_use_the_stated_profile_and_ask_for_the_res
     agent.fast_path = False
     conv = Conversation()
     turn = agent.respond(conv, "get me going with lifting")
-    assert turn.data == {"missing": ["age", "days_per_week"], "plan": "training_plan"} and "age" in turn.answer  # not age 25 from thin air
+    assert turn.data == {"missing": ["goal", "days_per_week", "minutes_per_session", "place"], "plan": "training_plan"}
+    assert "days per week" in turn.answer  # not 3 days from thin air
     turn = agent.respond(conv, "I'm 41 and can train 2 days a week")
     assert turn.trace[0]["tool"] == "plan_training" and turn.trace[0]["args"]["age"] == 41
-    assert len(turn.data["sessions"]) == 2 and turn.answer.startswith("**")
+    assert len(turn.data["sessions"]) == 2 and "**" in turn.answer and "I assumed" in turn.answer  # asked once
 
 
 def test_react_equipment_guide_answers_from_the_catalog():
