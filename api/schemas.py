@@ -208,6 +208,11 @@ class NutritionProfileIn(BaseModel):
     eating_disorder: Flag | None = None
     chronic_disease: Flag | None = None
     supervised: Flag | None = None
+    pregnancy_week: Number | None = Field(None, description="1-42 weeks (implies pregnant)")
+    postpartum_weeks: Number | None = Field(None, description="0-104 weeks after birth (with breastfeeding)")
+    target_weight_kg: Number | None = Field(None, description="25-350 kg; sets the direction and a safe rate")
+    requested_kcal: Number | None = Field(None, description="a daily calorie figure asked for; unsafe ones are refused")
+    training_days: Number | None = Field(None, description="0-7 training days a week (training/rest-day targets)")
 
 
 class TrainingPlanRequest(BaseModel):

@@ -20,6 +20,10 @@ DAYS_RANGE = (1, 7)
 MINUTES_RANGE = (15, 180)        # per session
 MEALS_RANGE = (2, 6)
 RATE_KG_RANGE = (0.0, 2.0)       # requested kg/week; the planner caps it further (SCIENCE.md "Weight change")
+PREGNANCY_WEEK_RANGE = (1, 42)   # gestational week; trimester 1-13 T1, 14-27 T2, 28+ T3
+POSTPARTUM_WEEKS_RANGE = (0, 104)
+REQUESTED_KCAL_RANGE = (300, 8000)  # a calorie figure the user asked for; the planner decides if it is safe
+TRAINING_DAYS_RANGE = (0, 7)
 ADULT_AGE = 18
 
 GOALS = ("strength", "hypertrophy", "fat_loss", "endurance", "general_health")
@@ -288,6 +292,17 @@ class NutritionProfile:
     eating_disorder: bool = False       # history or current signs -> no deficit, referral
     chronic_disease: bool = False       # diabetes, kidney, heart disease... -> no deficit, referral
     supervised: bool = False            # under medical supervision: the 1200/1500 floors may not apply (800 does)
+    pregnancy_week: int | None = None   # 1-42; implies pregnant
+    postpartum_weeks: int | None = None  # with breastfeeding: lactation +330 (0-26 weeks) / +400 kcal (IOM 2005)
+    target_weight_kg: float | None = None  # sets the direction (lose/gain) and a safe rate
+    requested_kcal: float | None = None  # a daily calorie figure the user asked for (checked, never silently changed)
+    training_days: int | None = None    # training days a week: training-day and rest-day targets
+
+    @property
+    def trimester(self) -> int | None:
+        if self.pregnancy_week is None:
+            return 1 if self.pregnant else None   # pregnant without a week: plan as T1 (+0), the plan says so
+        return 1 if self.pregnancy_week <= 13 else 2 if self.pregnancy_week <= 27 else 3
 
     @property
     def is_minor(self) -> bool:
@@ -357,18 +372,35 @@ def parse_nutrition_profile(data: dict | NutritionProfile) -> NutritionProfile:
     activity = data.get("activity") or "sedentary"
     activity = _choice(str(activity) if isinstance(activity, (int, float)) else activity, ACTIVITY,
                        _SYNONYMS["activity"], "activity", errors)
+
+    def optional(key, rng, unit, integer=False):
+        return None if data.get(key) in (None, "") else _number(data[key], *rng, key, errors, unit, integer)
+
+    week = optional("pregnancy_week", PREGNANCY_WEEK_RANGE, ("weeks", "周"), True)
+    postpartum = optional("postpartum_weeks", POSTPARTUM_WEEKS_RANGE, ("weeks", "周"), True)
+    target_kg = optional("target_weight_kg", WEIGHT_KG_RANGE, ("kg", "公斤"))
+    requested = optional("requested_kcal", REQUESTED_KCAL_RANGE, ("kcal", "千卡"))
+    train_days = data.get("training_days", data.get("days_per_week"))
+    train_days = None if train_days in (None, "") else \
+        _number(train_days, *TRAINING_DAYS_RANGE, "training_days", errors, ("days", "天"), True)
+    goal = _choice(data.get("goal") or "maintain", NUTRITION_GOALS, _SYNONYMS["nutrition_goal"], "goal", errors)
+    if target_kg is not None and not data.get("goal") and weight is not None:
+        goal = "lose" if target_kg < weight - 0.5 else "gain" if target_kg > weight + 0.5 else "maintain"
     profile = NutritionProfile(
         sex=sex, age=int(age), height_cm=float(height), weight_kg=float(weight), activity=activity,
-        goal=_choice(data.get("goal") or "maintain", NUTRITION_GOALS, _SYNONYMS["nutrition_goal"], "goal", errors),
-        rate_kg_per_week=rate, body_fat_pct=body_fat,
+        goal=goal, rate_kg_per_week=rate, body_fat_pct=body_fat,
         diet=_choice(data.get("diet") or "omnivore", DIETS, _SYNONYMS["diet"], "diet", errors),
         allergies=_allergens(data.get("allergies"), errors),
         dislikes=tuple(d.lower() for d in _words(data.get("dislikes"), "dislikes", errors)),
         meals_per_day=int(_number(data.get("meals_per_day", 3), *MEALS_RANGE, "meals_per_day", errors,
                                   ("meals", "餐"), True)),
         cuisine=_choice(data.get("cuisine") or "any", CUISINES, _SYNONYMS["cuisine"], "cuisine", errors),
-        trained=_flag(data.get("trained"), "trained", errors), pregnant=_flag(data.get("pregnant"), "pregnant", errors),
+        trained=_flag(data.get("trained"), "trained", errors),
+        pregnant=_flag(data.get("pregnant"), "pregnant", errors) or week is not None,
         breastfeeding=_flag(data.get("breastfeeding"), "breastfeeding", errors),
+        pregnancy_week=None if week is None else int(week), postpartum_weeks=None if postpartum is None else int(postpartum),
+        target_weight_kg=target_kg, requested_kcal=requested,
+        training_days=None if train_days is None else int(train_days),
         eating_disorder=_flag(data.get("eating_disorder"), "eating_disorder", errors),
         chronic_disease=_flag(data.get("chronic_disease"), "chronic_disease", errors),
         supervised=_flag(data.get("supervised"), "supervised", errors))

@@ -10,13 +10,14 @@ from .meals import day_totals, grocery_list, macro_errors_pct, plan_meals_day, p
 from .plan import plan_nutrition, summarize_nutrition
 from .planner import NutritionPlanner
 from .protein import fit_protein_to_foods
+from .safety import UnsafeNutritionRequest, safe_kcal_range
 from .rules import ABSOLUTE_FLOOR_KCAL, ACTIVITY_FACTOR, AMDR, FIBER_MIN_G, FLOOR_KCAL, SLOTS, TOLERANCE
 from .targets import (bmr_harris_benedict, bmr_katch_mcardle, bmr_mifflin_st_jeor, deficit_blockers, energy_targets,
                       fiber_target_g, macro_targets, nutrition_targets, tdee_kcal)
 from .text import DISCLAIMER, NUTRITION_RULES, SOURCES
 
 __all__ = ["ABSOLUTE_FLOOR_KCAL", "ACTIVITY_FACTOR", "AMDR", "DISCLAIMER", "FIBER_MIN_G", "FLOOR_KCAL",
-           "NUTRITION_RULES", "NutritionPlanner", "SLOTS", "SOURCES", "TOLERANCE", "allowed_foods",
+           "NUTRITION_RULES", "NutritionPlanner", "SLOTS", "SOURCES", "TOLERANCE", "UnsafeNutritionRequest", "safe_kcal_range", "allowed_foods",
            "bmr_harris_benedict", "bmr_katch_mcardle", "bmr_mifflin_st_jeor", "day_totals", "deficit_blockers",
            "energy_targets", "fiber_target_g", "fit_protein_to_foods", "grocery_list", "macro_errors_pct",
            "macro_targets", "nutrition_targets", "plan_meals_day", "plan_meals_week", "plan_nutrition", "plannable",

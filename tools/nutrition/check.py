@@ -12,7 +12,7 @@ from .rules import (ABSOLUTE_FLOOR_KCAL, ACTIVITY_FACTOR, AMDR, DEFICIT_MAX_KCAL
                     KCAL_PER_KG, LOSS_KG_WEEK, LOSS_MAX_BW_FRACTION, MAX_DAYS_PER_FOOD, MIN_FOODS_PER_DAY,
                     MIN_FOODS_PER_WEEK, MIN_STEPS, NUTRIENTS, SLOTS, SLOT_SHARE, SLOT_SHARE_BAND, STEPS_PER_PORTION,
                     SURPLUS_MAX_KCAL, TOLERANCE)
-from .targets import _fiber_correction_kcal, deficit_blockers, tdee_kcal
+from .targets import _pregnancy_extra, _fiber_correction_kcal, deficit_blockers, tdee_kcal
 from .text import NUTRITION_RULES
 
 
@@ -39,6 +39,10 @@ def validate_nutrition_targets(targets: dict, profile: NutritionProfile | dict) 
     return problems
 
 
+def extra_kcal(p: NutritionProfile) -> int:
+    return _pregnancy_extra(p)[0]
+
+
 def _check_targets(t: dict, p: NutritionProfile, bad) -> None:
     msj = 10 * p.weight_kg + 6.25 * p.height_cm - 5 * p.age + (5 if p.sex == "male" else -161)
     bmr = 370 + 21.6 * p.weight_kg * (1 - p.body_fat_pct / 100) if p.body_fat_pct is not None else msj
@@ -52,15 +56,18 @@ def _check_targets(t: dict, p: NutritionProfile, bad) -> None:
     cap_kg = min(LOSS_KG_WEEK[1], LOSS_MAX_BW_FRACTION * p.weight_kg)
     if deficit > min(DEFICIT_MAX_KCAL, cap_kg * KCAL_PER_KG / 7) + 5:
         bad("rate", f"deficit {deficit:.0f} kcal/day exceeds 1% body weight / 1 kg a week")
-    if surplus > SURPLUS_MAX_KCAL + 5 and kcal > ABSOLUTE_FLOOR_KCAL:
+    if surplus - extra_kcal(p) > SURPLUS_MAX_KCAL + 5 and kcal > ABSOLUTE_FLOOR_KCAL:
         bad("rate", f"surplus {surplus:.0f} kcal/day > {SURPLUS_MAX_KCAL}")
-    if p.goal != "lose" and deficit > 5:
+    if p.goal != "lose" and deficit > 5 and p.requested_kcal is None:
         bad("rate", f"deficit planned for goal {p.goal}")
     blockers = deficit_blockers(p)
     if blockers and deficit > 5:
         bad("safety", f"deficit planned despite {blockers}")
-    if (p.pregnant or p.breastfeeding or p.eating_disorder) and surplus > 5 and kcal > ABSOLUTE_FLOOR_KCAL:
-        bad("safety", "surplus planned in pregnancy or with eating-disorder signs")
+    extra = _pregnancy_extra(p)[0]
+    if (p.pregnant or p.breastfeeding) and not tdee + extra - 10 <= kcal <= tdee + extra + SURPLUS_MAX_KCAL:
+        bad("safety", f"pregnancy/lactation target {kcal} kcal is not TDEE {tdee:.0f} + {extra} kcal (IOM 2005)")
+    if p.eating_disorder and surplus > 5 and kcal > ABSOLUTE_FLOOR_KCAL:
+        bad("safety", "surplus planned with eating-disorder signs")
     prot, fat, carb = t["protein_g"], t["fat_g"], t["carb_g"]
     if not AMDR["protein"][0] - 0.01 <= 4 * prot / kcal <= AMDR["protein"][1] + 0.01:
         bad("macros", f"protein {4 * prot / kcal:.0%} of energy outside 10-35%")

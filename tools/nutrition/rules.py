@@ -1,8 +1,6 @@
 """Numbers a plan must respect, each naming its SCIENCE.md row, and the solver's knobs."""
 from __future__ import annotations
 
-
-
 ACTIVITY_FACTOR = {"sedentary": 1.2, "light": 1.375, "moderate": 1.55, "active": 1.725, "very_active": 1.9}
 KCAL_PER_KG = 7700            # energy in 1 kg of body-weight change (≈3500 kcal/lb)
 LOSS_KG_WEEK = (0.5, 1.0)     # SCIENCE.md "Loss 0.5-1 kg/week (China)"; default is the low end
@@ -10,6 +8,12 @@ LOSS_MAX_BW_FRACTION = 0.01   # and at most 1% of body weight per week
 DEFICIT_MAX_KCAL = 1000       # SCIENCE.md "from a 500-1000 kcal/day deficit"
 GAIN_KG_WEEK = (0.25, 0.5)    # default / cap for a lean gain (surplus ≈ 275-550 kcal/day)
 SURPLUS_MAX_KCAL = 500
+PREGNANCY_EXTRA_KCAL = {1: 0, 2: 340, 3: 452}   # SCIENCE.md "Energy in pregnancy and lactation" (IOM 2005 EER)
+LACTATION_EXTRA_KCAL = ((26, 330), (104, 400))  # +330 kcal/day 0-6 months postpartum, +400 for 7-12 (IOM 2005)
+PREGNANCY_PROTEIN_G_PER_KG = 1.1                # IOM pregnancy/lactation RDA
+TARGET_WEIGHT_RATE_BW = (0.005, 0.01)           # target weight: lose/gain 0.5-1% of body weight a week
+TRAINING_DAY_SHIFT = 0.08                       # training days +8% energy (as carbohydrate), rest days less,
+                                                # same weekly energy (periodised intake, ISSN 2017)
 FLOOR_KCAL = {"female": 1200, "male": 1500}  # SCIENCE.md: no unsupervised target below these
 ABSOLUTE_FLOOR_KCAL = 800                    # SCIENCE.md: never under 800
 AMDR = {"protein": (0.10, 0.35), "fat": (0.20, 0.35), "carb": (0.45, 0.65)}  # SCIENCE.md "AMDR (IOM)"

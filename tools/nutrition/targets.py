@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from tools.profiles import NutritionProfile, parse_nutrition_profile
-from .rules import (ABSOLUTE_FLOOR_KCAL, ACTIVITY_FACTOR, AMDR, DEFICIT_MAX_KCAL, FIBER_MIN_G, FIBER_PER_1000_KCAL,
+from .rules import (PREGNANCY_EXTRA_KCAL, LACTATION_EXTRA_KCAL, PREGNANCY_PROTEIN_G_PER_KG, TARGET_WEIGHT_RATE_BW, TRAINING_DAY_SHIFT,
+                    ABSOLUTE_FLOOR_KCAL, ACTIVITY_FACTOR, AMDR, DEFICIT_MAX_KCAL, FIBER_MIN_G, FIBER_PER_1000_KCAL,
                     FLOOR_KCAL, GAIN_KG_WEEK, KCAL_PER_KG, LOSS_KG_WEEK, LOSS_MAX_BW_FRACTION, PROTEIN_REF_BMI,
                     SURPLUS_MAX_KCAL, WATER_ACTIVITY_ML, WATER_BASE_ML)
+from .safety import check_requested_kcal
 from .text import ACTIVITY_ZH, _BLOCKER_TEXT, _bi
 
 
@@ -62,16 +64,21 @@ def energy_targets(profile: NutritionProfile) -> dict:
     blockers = deficit_blockers(p)
     floor = ABSOLUTE_FLOOR_KCAL if p.supervised else FLOOR_KCAL[p.sex]
     goal, change, rate = p.goal, 0.0, 0.0
+    extra, extra_line = _pregnancy_extra(p)
     if blockers and (goal == "lose" or {"pregnancy", "eating_disorder"} & set(blockers)):
         en = ", ".join(_BLOCKER_TEXT[b][0] for b in blockers)
         zh = "、".join(_BLOCKER_TEXT[b][1] for b in blockers)
-        lines.append(_bi(f"No calorie deficit or surplus is planned because of {en}: the target is maintenance; "
-                         "please see a doctor or registered dietitian.",
-                         f"由于{zh}，不安排热量缺口或盈余：目标为维持体重；请咨询医生或注册营养师。"))
+        what = ("no calorie deficit is planned", "不安排热量缺口") if extra or "pregnancy" in blockers else \
+            ("no calorie deficit or surplus is planned: the target is maintenance",
+             "不安排热量缺口或盈余：目标为维持体重")
+        lines.append(_bi(f"Because of {en}, {what[0]}; please see a doctor or registered dietitian.",
+                         f"由于{zh}，{what[1]}；请咨询医生或注册营养师。"))
         goal = "maintain"
+    if extra_line:
+        lines.append(extra_line)
     if goal == "lose":
         cap = min(LOSS_KG_WEEK[1], LOSS_MAX_BW_FRACTION * p.weight_kg)
-        asked = p.rate_kg_per_week or LOSS_KG_WEEK[0]
+        asked = p.rate_kg_per_week or _target_weight_rate(p) or LOSS_KG_WEEK[0]
         rate = min(asked, cap)
         change = -min(rate * KCAL_PER_KG / 7, DEFICIT_MAX_KCAL)
         lines.append(_bi(f"Losing {rate:.2f} kg/week needs a {-change:.0f} kcal/day deficit ({KCAL_PER_KG} kcal per kg)"
@@ -81,12 +88,22 @@ def energy_targets(profile: NutritionProfile) -> dict:
                          + (f"；你要求的每周 {asked:g} 公斤已按体重 1% 和每周 1 公斤封顶。" if asked > cap else "。")))
     elif goal == "gain":
         cap = GAIN_KG_WEEK[1] / (2 if p.is_minor else 1)
-        asked = p.rate_kg_per_week or GAIN_KG_WEEK[0]
+        asked = p.rate_kg_per_week or min(_target_weight_rate(p) or GAIN_KG_WEEK[0], GAIN_KG_WEEK[1])
         rate = min(asked, cap)
         change = min(rate * KCAL_PER_KG / 7, SURPLUS_MAX_KCAL)
         lines.append(_bi(f"Gaining {rate:.2f} kg/week needs a {change:.0f} kcal/day surplus; lifting makes it muscle.",
                          f"每周增重 {rate:.2f} 公斤需要每天约 {change:.0f} 千卡盈余；配合力量训练以增加肌肉。"))
-    target = tdee + change
+    if p.target_weight_kg is not None and rate:
+        weeks = abs(p.weight_kg - p.target_weight_kg) / rate
+        lines.append(_bi(f"From {p.weight_kg:g} kg to your target {p.target_weight_kg:g} kg takes about {weeks:.0f} "
+                         "weeks at this safe rate.",
+                         f"从 {p.weight_kg:g} 公斤到目标 {p.target_weight_kg:g} 公斤，按这个安全速度约需 {weeks:.0f} 周。"))
+    target = tdee + change + extra
+    asked = check_requested_kcal(p, tdee, extra, blockers)
+    if asked is not None:
+        target, change = asked[0], asked[0] - tdee - extra
+        goal = "lose" if change < -5 else "gain" if change > 5 else "maintain"
+        lines.append(asked[1])
     if change < 0 and target < floor:
         raised = min(floor, tdee)
         lines.append(_bi(f"Raised to {raised:.0f} kcal: no target under {floor} kcal/day without medical supervision.",
@@ -97,6 +114,7 @@ def energy_targets(profile: NutritionProfile) -> dict:
                          "估算需求异常偏低；这里的最低值为每天 800 千卡。请咨询专业人员。"))
         target, change = ABSOLUTE_FLOOR_KCAL, ABSOLUTE_FLOOR_KCAL - tdee
     target = round(target / 10) * 10
+    change = target - tdee - extra   # the part of the change that moves body weight
     rate_real = change * 7 / KCAL_PER_KG
     lines.append(_bi(f"Target {target:.0f} kcal/day ({change:+.0f} kcal vs TDEE, about {rate_real:+.2f} kg/week).",
                      f"目标每天 {target:.0f} 千卡（相对总消耗 {change:+.0f} 千卡，约每周 {rate_real:+.2f} 公斤）。"))
@@ -105,7 +123,32 @@ def energy_targets(profile: NutritionProfile) -> dict:
                                "katch_mcardle": None if km is None else round(km, 2)},
             "activity_factor": factor, "tdee_kcal": round(tdee, 1), "kcal": target,
             "energy_change_kcal": round(target - tdee), "rate_kg_per_week": round(rate_real, 3),
-            "effective_goal": goal, "floor_kcal": floor, "deficit_blockers": blockers, "explanation": lines}
+            "effective_goal": goal, "floor_kcal": floor, "deficit_blockers": blockers,
+            "pregnancy_lactation_kcal": extra, "explanation": lines}
+
+
+def _pregnancy_extra(p: NutritionProfile) -> tuple[int, dict | None]:
+    """Extra energy for pregnancy by trimester or for lactation (IOM 2005 EER), with its line."""
+    if p.pregnant:
+        tri = p.trimester
+        extra = PREGNANCY_EXTRA_KCAL[tri]
+        week = f"week {p.pregnancy_week}, " if p.pregnancy_week else "week not given, planned as "
+        week_zh = f"孕 {p.pregnancy_week} 周，" if p.pregnancy_week else "未给出孕周，按"
+        return extra, _bi(f"Pregnancy ({week}trimester {tri}): +{extra} kcal/day (IOM 2005); protein 1.1 g/kg.",
+                          f"孕期（{week_zh}孕{'早中晚'[tri - 1]}期）：每天 +{extra} 千卡（IOM 2005）；蛋白质每公斤 1.1 克。")
+    if p.breastfeeding:
+        weeks = p.postpartum_weeks or 0
+        extra = next((kcal for upto, kcal in LACTATION_EXTRA_KCAL if weeks <= upto), 0)
+        return extra, _bi(f"Breastfeeding ({weeks} weeks postpartum): +{extra} kcal/day (IOM 2005), no deficit.",
+                          f"哺乳期（产后 {weeks} 周）：每天 +{extra} 千卡（IOM 2005），不安排热量缺口。")
+    return 0, None
+
+
+def _target_weight_rate(p: NutritionProfile) -> float | None:
+    """kg/week toward a target weight: 0.5% of body weight a week, never over 1% (SCIENCE.md)."""
+    if p.target_weight_kg is None:
+        return None
+    return round(TARGET_WEIGHT_RATE_BW[0] * p.weight_kg, 2)
 
 
 def _protein_g_per_kg(p: NutritionProfile, goal: str) -> float:
@@ -113,7 +156,7 @@ def _protein_g_per_kg(p: NutritionProfile, goal: str) -> float:
     if p.chronic_disease:
         return 1.0   # kidney disease and others may need less: a clinician decides
     if p.pregnant or p.breastfeeding:
-        return 1.1   # IOM pregnancy/lactation RDA
+        return PREGNANCY_PROTEIN_G_PER_KG
     if goal == "lose":
         return 2.3 if p.trained else 1.8
     if goal == "gain":
@@ -176,5 +219,25 @@ def nutrition_targets(profile: NutritionProfile | dict) -> dict:
     expl = energy.pop("explanation") + macros.pop("explanation") + [
         _bi(f"Fibre at least {FIBER_MIN_G} g (aim {fiber_g} g); drink about {water_ml} ml of water a day.",
             f"膳食纤维至少 {FIBER_MIN_G} 克（目标 {fiber_g} 克）；每天饮水约 {water_ml} 毫升。")]
+    day_types, line = _day_types(p, energy["kcal"], macros["carb_g"], energy["floor_kcal"])
+    if line:
+        expl.append(line)
     return {**energy, **macros, "fiber_g": fiber_g, "fiber_min_g": FIBER_MIN_G, "water_ml": water_ml,
-            "explanation": expl}
+            "day_types": day_types, "explanation": expl}
+
+
+def _day_types(p: NutritionProfile, kcal: float, carb_g: float, floor: float) -> tuple[dict | None, dict | None]:
+    """Training-day and rest-day energy with the same weekly total: the difference is carbohydrate."""
+    d = p.training_days
+    if not d or d >= 7:
+        return None, None
+    up = round(kcal * TRAINING_DAY_SHIFT / 10) * 10
+    down = round(up * d / (7 - d) / 10) * 10
+    if kcal - down < floor and not (p.pregnant or p.breastfeeding or p.is_minor):
+        return None, None
+    types = {"training": {"kcal": kcal + up, "carb_g": round(carb_g + up / 4), "days": d},
+             "rest": {"kcal": kcal - down, "carb_g": round(carb_g - down / 4), "days": 7 - d}}
+    return types, _bi(f"Training days {kcal + up:.0f} kcal (+{up / 4:.0f} g carbohydrate), rest days {kcal - down:.0f} "
+                      f"kcal: the same weekly energy with {d} training days.",
+                      f"训练日 {kcal + up:.0f} 千卡（多 {up / 4:.0f} 克碳水化合物），休息日 {kcal - down:.0f} 千卡："
+                      f"每周 {d} 个训练日，总能量不变。")
