@@ -4,12 +4,12 @@ from __future__ import annotations
 import csv
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
-from .schema import Bilingual, Doc, Equipment, Exercise, Food, KnowledgeBase, Section
+from .schema import Bilingual, Doc, Equipment, Exercise, Food, FoodFacts, KnowledgeBase, Section
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
 FOOD_NUMBERS = ("kcal", "protein_g", "fat_g", "carb_g", "fiber_g", "alcohol_g", "portion_g")
@@ -49,6 +49,7 @@ class RawKnowledge:
     foods: list[Record]
     docs: list[Record]
     problems: list[str]  # parse errors found while reading
+    food_facts: dict = field(default_factory=dict)  # food id -> FoodFacts (food_facts.csv)
 
 
 def _read_yaml_list(folder: Path, root: Path, problems: list[str]) -> list[Record]:
@@ -136,6 +137,7 @@ def read_raw(root: Path | str = KNOWLEDGE_DIR) -> RawKnowledge:
         foods=_read_foods(root / "foods.csv", root, problems),
         docs=_read_docs(root / "docs", root, problems),
         problems=problems,
+        food_facts=read_food_facts(root / "food_facts.csv"),
     )
 
 
@@ -162,6 +164,22 @@ def _exercise(d: dict) -> Exercise:
         source=str(d.get("source", "")))
 
 
+def read_food_facts(path: Path) -> dict[str, FoodFacts]:
+    """knowledge/food_facts.csv (built by knowledge/build_food_facts.py) by food id; {} when absent."""
+    if not path.exists():
+        return {}
+    out = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            num = {k: float(r[k] or 0) for k in ("unit_g", "min_g", "max_g", "sodium_mg", "sat_fat_g",
+                                                  "added_sugar_g", "veg_g", "fruit_g")}
+            parts = [x.split(":") for x in r["ingredients"].split(";") if x]
+            out[r["id"]] = FoodFacts(role=r["role"], cuisines=tuple(c for c in r["cuisines"].split(";") if c),
+                                     unit=Bilingual(r["unit_en"], r["unit_zh"]), protein_dense=r["protein_dense"] == "1",
+                                     ingredients=tuple((n, float(g)) for n, g in parts), source=r["facts_source"], **num)
+    return out
+
+
 def _food(d: dict) -> Food:
     return Food(id=d["id"], name=_bi(d["name"]), category=d["category"], cuisine=d.get("cuisine", "other"),
                 portion=_bi(d["portion"]), source=d.get("source", ""),
@@ -185,6 +203,7 @@ def build(raw: RawKnowledge) -> KnowledgeBase:
             uses.setdefault(eq, []).append(ex.id)
     kb.equipment = {r.id: _equipment(r.data, tuple(uses.get(r.id, ()))) for r in raw.equipment}
     kb.foods = {r.id: _food(r.data) for r in raw.foods}
+    kb.foods = {fid: replace(f, facts=raw.food_facts.get(fid)) for fid, f in kb.foods.items()}
     kb.docs = {r.id: _doc(r.data, r.file) for r in raw.docs}
     return kb
 

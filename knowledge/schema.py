@@ -63,6 +63,25 @@ class Exercise:
 
 
 @dataclass(frozen=True)
+class FoodFacts:
+    """What a meal planner needs beyond macros; nutrients per 100 g (USDA SR28, composed dishes summed)."""
+    role: str                      # staple, protein, vegetable, fruit, dairy, nuts, soup, mixed, treat, drink...
+    cuisines: tuple[str, ...]      # kitchens that serve it: chinese, western, japanese...
+    unit_g: float                  # grams per whole unit (egg, bun, slice) or per step for foods served by weight
+    unit: Bilingual                # "egg"/"个鸡蛋", or "g"/"克"
+    min_g: float                   # realistic amount in one meal
+    max_g: float
+    protein_dense: bool
+    sodium_mg: float
+    sat_fat_g: float
+    added_sugar_g: float
+    veg_g: float                   # grams of vegetables (raw weight) in 100 g of the food
+    fruit_g: float
+    ingredients: tuple[tuple[str, float], ...]   # (NDB_No, grams) of a composed dish's recipe
+    source: str
+
+
+@dataclass(frozen=True)
 class Food:
     id: str
     name: Bilingual
@@ -80,6 +99,7 @@ class Food:
     diet_tags: tuple[str, ...]
     allergens: tuple[str, ...]
     source: str
+    facts: FoodFacts | None = None   # role, cuisines, portion bounds, sodium... (knowledge/food_facts.csv)
 
     def macro_kcal(self) -> float:
         """Energy from macros (Atwater 4/4/9/7, fibre at 2 kcal/g), per 100 g."""

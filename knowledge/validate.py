@@ -135,6 +135,27 @@ def _check_food(c: _Checker, rec: Record) -> None:
         c.fail(rec, "source", "cite the USDA NDB_No or the recipe the values were composed from")
 
 
+FOOD_ROLES = {"staple", "protein", "vegetable", "fruit", "dairy", "nuts", "soup", "mixed", "treat", "drink",
+              "condiment", "supplement"}
+
+
+def _check_food_facts(c: _Checker, raw) -> None:
+    """food_facts.csv (when present) covers every food with a known role, cuisines and sane bounds."""
+    if not raw.food_facts:
+        return
+    for rec in raw.foods:
+        f = raw.food_facts.get(rec.id)
+        if f is None:
+            c.fail(rec, "facts", "no row in food_facts.csv (run python -m knowledge.build_food_facts)")
+            continue
+        if f.role not in FOOD_ROLES or not f.cuisines:
+            c.fail(rec, "facts", f"unknown role {f.role!r} or no cuisine")
+        if not 0 < f.unit_g <= f.min_g <= f.max_g or min(f.sodium_mg, f.sat_fat_g, f.added_sugar_g) < 0:
+            c.fail(rec, "facts", f"bad portion bounds {f.min_g}-{f.max_g} g (unit {f.unit_g}) or a negative nutrient")
+        if f.sat_fat_g > rec.data["fat_g"] + 0.5:
+            c.fail(rec, "facts", f"saturated fat {f.sat_fat_g} g exceeds total fat {rec.data['fat_g']} g")
+
+
 def _check_doc(c: _Checker, rec: Record) -> None:
     d = rec.data
     if d.get("id") != d.get("_file_id"):
@@ -170,6 +191,7 @@ def find_problems(raw: RawKnowledge) -> list[str]:
         _check_exercise(c, rec, equipment_ids)
     for rec in raw.foods:
         _check_food(c, rec)
+    _check_food_facts(c, raw)
     for rec in raw.docs:
         _check_doc(c, rec)
     return c.problems
