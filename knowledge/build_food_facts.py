@@ -81,7 +81,8 @@ ROLE_OVERRIDES = {
     "parmesan_grated": "dairy", "feta_cheese": "dairy", "latte": "dairy", "almond_milk_unsweetened": "dairy",
     "rice_milk_unsweetened": "dairy", "chocolate_milk_low_fat": "dairy", "whey_protein_powder": "supplement",
     "soy_protein_isolate": "supplement", "whey_protein_shake": "supplement", "soy_protein_shake": "supplement",
-    "fruit_yogurt_smoothie": "dairy", "black_sesame_paste_drink": "treat", "mung_bean_soup": "treat",
+    "fruit_yogurt_smoothie": "dairy", "raisins": "nuts", "dates_medjool": "nuts", "dried_apricots": "nuts",
+    "dried_cranberries": "nuts", "jujube_dried": "nuts", "black_sesame_paste_drink": "treat", "mung_bean_soup": "treat",
     # soups
     "seaweed_egg_drop_soup": "soup", "tomato_egg_soup": "soup", "hot_sour_soup": "soup",
     "winter_melon_rib_soup": "soup", "crucian_tofu_soup": "soup", "miso_soup_tofu": "soup",

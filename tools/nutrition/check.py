@@ -1,13 +1,9 @@
 """The validator: every rule of NUTRITION_RULES a plan breaks, as '[rule] detail' strings."""
 from __future__ import annotations
 
-import math
-
-import numpy as np
-
 from tools.profiles import NutritionProfile, parse_nutrition_profile
-from .foods import _kb_slot, _units, allowed_foods
 from .meals import day_totals, grocery_list
+from .rubric import HARD_RULES, check_day
 from .rules import (ABSOLUTE_FLOOR_KCAL, ACTIVITY_FACTOR, AMDR, DEFICIT_MAX_KCAL, FIBER_MIN_G, FLOOR_KCAL,
                     KCAL_PER_KG, LOSS_KG_WEEK, LOSS_MAX_BW_FRACTION, MAX_DAYS_PER_FOOD, MIN_FOODS_PER_DAY,
                     MIN_FOODS_PER_WEEK, MIN_STEPS, NUTRIENTS, SLOTS, SLOT_SHARE, SLOT_SHARE_BAND, STEPS_PER_PORTION,
@@ -86,10 +82,8 @@ def _check_days(plan: dict, p: NutritionProfile, kb, bad) -> None:
     if len(week) != 7 or plan["day_plan"] != week[0]:
         bad("meta", "expected 7 days with day 1 as the one-day plan")
     slots = SLOTS[p.meals_per_day]
-    allowed = {f.id for f in allowed_foods(p, kb)}
     days_used: dict[str, int] = {}
     relaxed_any: set[str] = set()
-    grams: dict[str, float] = {}
     for day in week:
         relaxed = set(day["relaxed"])
         relaxed_any |= relaxed
@@ -97,7 +91,6 @@ def _check_days(plan: dict, p: NutritionProfile, kb, bad) -> None:
         if [m["slot"] for m in day["meals"]] != list(slots):
             bad("meals", f"day {d}: slots {[m['slot'] for m in day['meals']]} != {list(slots)}")
         ids = [it["food_id"] for m in day["meals"] for it in m["items"]]
-        before = dict(days_used)
         if len(ids) != len(set(ids)):
             bad("variety", f"day {d}: a food appears in two meals")
         for fid in set(ids):
@@ -105,61 +98,36 @@ def _check_days(plan: dict, p: NutritionProfile, kb, bad) -> None:
         for m in day["meals"]:
             for it in m["items"]:
                 f = kb.foods.get(it["food_id"])
-                if f is None or f.id not in allowed:
-                    bad("foods", f"day {d}: {it['food_id']} is not allowed (diet, allergen, dislike or unsuitable)")
-                    continue
-                if p.diet != "omnivore" and p.diet not in f.diet_tags or set(f.allergens) & set(p.allergies):
-                    bad("foods", f"day {d}: {f.id} breaks diet {p.diet} or allergies {p.allergies}")
-                if _kb_slot(m["slot"]) not in f.meal_slots:
-                    bad("foods", f"day {d}: {f.id} is not a {m['slot']} food")
-                steps = it["grams"] / (f.portion_g / STEPS_PER_PORTION)
-                top = _units(f, t["kcal"])[1]
-                if abs(steps - round(steps)) > 0.02 or not MIN_STEPS <= round(steps) <= top:
-                    bad("foods", f"day {d}: {f.id} {it['grams']} g is not {MIN_STEPS}-{top} quarter portions")
-                for k in (*NUTRIENTS, "fiber_g"):
-                    if abs(it[k] - getattr(f, k) * it["grams"] / 100) > 0.01:
-                        bad("foods", f"day {d}: {f.id} {k} does not match the food table")
-                grams[f.id] = grams.get(f.id, 0) + it["grams"]
+                if f is not None and any(abs(it[k] - getattr(f, k) * it["grams"] / 100) > 0.01
+                                         for k in (*NUTRIENTS, "fiber_g")):
+                    bad("foods", f"day {d}: {f.id} nutrients do not match the food table")
         totals = day_totals(day["meals"])
         if any(abs(totals[k] - day["totals"][k]) > 0.15 for k in totals):
             bad("accuracy", f"day {d}: totals do not match the items")
-        errors = {k: 100 * (totals[k] - t[k]) / t[k] for k in NUTRIENTS}
-        within = all(abs(e) <= 100 * TOLERANCE + 1e-6 for e in errors.values())
+        found = check_day(day, p, t, kb)
+        for name in HARD_RULES:
+            for msg in found[name]:
+                bad("foods" if name == "allowed" else "meals", f"day {d}: [{name}] {msg}")
+        within = not found["macros"]
         honest = day["within_tolerance"] == within and (within or (day["relaxed_note"] and
                                                                    {"tolerance_10pct", "best_effort"} & relaxed))
         if not honest:
-            bad("accuracy", f"day {d}: errors {({k: round(v, 1) for k, v in errors.items()})} not within 5% "
-                            "and not reported")
+            bad("accuracy", f"day {d}: {found['macros']} not within 5% and not reported")
         if not within:
             continue
-        if len(set(ids)) < MIN_FOODS_PER_DAY and "diversity" not in relaxed:
-            bad("variety", f"day {d}: {len(set(ids))} foods < {MIN_FOODS_PER_DAY}")
-        if "fiber" not in relaxed and totals["fiber_g"] < t["fiber_min_g"] - 0.5:
-            bad("macros", f"day {d}: fibre {totals['fiber_g']} g < {t['fiber_min_g']}")
-        if "food_groups" not in relaxed:
-            for cats in (("vegetable",), ("fruit",), ("grain", "tuber")):
-                day_slots = {_kb_slot(s) for s in slots}
-                possible = any(kb.foods[fid].category in cats and day_slots & set(kb.foods[fid].meal_slots)
-                               and before.get(fid, 0) < MAX_DAYS_PER_FOOD for fid in allowed)
-                if possible and not any(kb.foods[fid].category in cats for fid in ids if fid in kb.foods):
-                    bad("variety", f"day {d}: no {'/'.join(cats)}")
-        shares = np.array([SLOT_SHARE[_kb_slot(s)] for s in slots])
-        for m, share in zip(day["meals"], shares / shares.sum()):
-            mk = sum(it["kcal"] for it in m["items"])
-            if not t["kcal"] * share * SLOT_SHARE_BAND[0] - 1 <= mk <= t["kcal"] * share * SLOT_SHARE_BAND[1] + 1:
-                bad("meals", f"day {d}: {m['slot']} {mk:.0f} kcal far from its {share:.0%} share")
+        if "day_rules" not in relaxed:
+            for name in ("vegetables", "fruit", "fibre", "sodium", "saturated_fat", "added_sugar", "meal_shares"):
+                for msg in found[name]:
+                    bad("day_rules", f"day {d}: [{name}] {msg}")
     if "repeats" not in relaxed_any and any(n > MAX_DAYS_PER_FOOD for n in days_used.values()):
         bad("variety", f"foods on more than {MAX_DAYS_PER_FOOD} days: "
                        f"{[f for f, n in days_used.items() if n > MAX_DAYS_PER_FOOD]}")
-    if "diversity" not in relaxed_any and len(days_used) < MIN_FOODS_PER_WEEK:
-        bad("variety", f"{len(days_used)} foods in the week < {MIN_FOODS_PER_WEEK}")
-    listed = {r["food_id"]: r["grams"] for r in plan["grocery_list"]}
-    if listed != {fid: int(math.ceil(g / 10) * 10) for fid, g in grams.items()}:
+    if [(r["food_id"], r["grams"]) for r in plan["grocery_list"]] != \
+            [(r["food_id"], r["grams"]) for r in grocery_list(week, kb)]:
         bad("grocery", "grocery list does not match the week")
     if plan["targets"]["deficit_blockers"] and not plan.get("referral"):
         bad("safety", "no referral although a deficit was blocked")
-    for key in ("disclaimer",):
-        if not (plan[key].get("en") and plan[key].get("zh")):
-            bad("meta", f"missing bilingual {key}")
+    if not (plan["disclaimer"].get("en") and plan["disclaimer"].get("zh")):
+        bad("meta", "missing bilingual disclaimer")
     if not plan["sources"] or not all(line.get("en") and line.get("zh") for line in plan["explanation"]):
         bad("meta", "missing sources or bilingual explanation")

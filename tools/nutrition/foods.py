@@ -6,14 +6,16 @@ import json
 import random
 
 from tools.profiles import NutritionProfile
-from .rules import (FOOD_GROUPS_DAILY, PLANNING_EXCLUDED, PORTION_SCALE_KCAL, PROTEIN_PICKS, PROTEIN_POOL,
-                    STEPS_PER_PORTION)
+from .rules import MENU_PER_ROLE, PLAN_ROLES, PLANNING_EXCLUDED, PORTION_SCALE_KCAL, STEPS_PER_PORTION
+from .templates import PLAN_CUISINES, roles_for
 
 
 def plannable(food) -> bool:
     """Foods a plan may serve: no seasonings/oils alone, no alcohol, no sugary drinks or low-value treats."""
     if food.category in PLANNING_EXCLUDED or food.alcohol_g > 0 or food.kcal < 20:
         return False
+    if food.facts is None or food.facts.role not in PLAN_ROLES:
+        return False   # treats, sugary drinks, condiments and oils are not served as dishes
     if food.category in ("snack", "beverage") and food.kcal >= 200 and food.protein_g < 10 and food.fiber_g < 5:
         return False   # 中国居民膳食指南: added sugar ≤ 50 g; energy-dense treats stay out of a plan
     return not (food.category == "beverage" and food.protein_g < 1 and food.carb_g >= 6)
@@ -51,30 +53,22 @@ def _seed(profile: NutritionProfile, salt: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{blob}|{salt}".encode()).digest()[:8], "big")
 
 
-def _candidates(pool: list, slot: str, rng: random.Random, k: int, cuisine: str) -> list:
-    """Up to k foods for a slot: a few protein-dense ones (protein is the nutrient that most often binds),
-    then round-robin over food categories so each MILP sees a balanced menu."""
-    foods = [f for f in pool if _kb_slot(slot) in f.meal_slots]
-    skip = {"chinese": "western", "western": "chinese"}.get(cuisine)
-    # the cuisine preference never removes a daily food group (vegetables, fruit, grains) from the menu
-    kept_groups = {f.category for f in foods if f.cuisine != skip}
-    preferred = [f for f in foods if f.cuisine != skip or
-                 (f.category in FOOD_GROUPS_DAILY and f.category not in kept_groups)]
-    if len(preferred) >= min(k, 12):
-        foods = preferred
-    dense = sorted(foods, key=lambda f: (-f.protein_g / max(f.kcal, 1), f.id))[:PROTEIN_POOL]
-    out: list = rng.sample(dense, min(PROTEIN_PICKS, len(dense), k // 3))
-    foods = [f for f in foods if f not in out]
-    by_cat: dict[str, list] = {}
-    for f in foods:
-        by_cat.setdefault(f.category, []).append(f)
-    for lst in by_cat.values():
-        rng.shuffle(lst)
-    cats = sorted(by_cat)
-    rng.shuffle(cats)
-    cats.sort(key=lambda c: c not in FOOD_GROUPS_DAILY)   # daily food groups first, so every sample has them
-    while len(out) < k and any(by_cat.values()):
-        for c in cats:
-            if by_cat[c] and len(out) < k:
-                out.append(by_cat[c].pop())
+def meal_cuisines(profile: NutritionProfile, slots: tuple[str, ...], rng: random.Random) -> list[str]:
+    """The kitchen of each meal: the profile's cuisine, or for "any" a seeded Chinese/Western mix
+    (each meal coherent on its own)."""
+    if profile.cuisine in PLAN_CUISINES:
+        return [profile.cuisine] * len(slots)
+    return [rng.choice(PLAN_CUISINES) for _ in slots]
+
+
+def menu(pool: list, slot: str, cuisine: str, rng: random.Random, scale: float = 1.0) -> list:
+    """A seeded sample of the foods a meal may use: a few per role its patterns need, from its cuisine."""
+    roles = roles_for(cuisine, slot)
+    kind = _kb_slot(slot)
+    out = []
+    for role in sorted(roles):
+        fits = [f for f in pool if f.facts.role == role and cuisine in f.facts.cuisines
+                and (kind in f.meal_slots or role == "fruit")]
+        rng.shuffle(fits)
+        out += fits[:max(1, round(MENU_PER_ROLE[role] * scale))]
     return out

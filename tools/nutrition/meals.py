@@ -1,43 +1,66 @@
-"""One-day and 7-day meal plans from targets, with relaxation levels stated, and the week's grocery list."""
+"""One-day and 7-day meal plans from targets: structured meals per cuisine (templates.py) solved by the MILP
+(solve.py), relaxation levels stated on the day, and the week's grocery list by aisle."""
 from __future__ import annotations
 
 import math
 import random
 
+import numpy as np
+
 from tools.profiles import NutritionProfile, parse_nutrition_profile
-from .foods import _candidates, _seed, _units, allowed_foods
-from .rules import (CANDIDATES_PER_SLOT, MAX_DAYS_PER_FOOD, MIN_FOODS_PER_DAY, NUTRIENTS, SLOTS, SOLVE_TOLERANCE,
-                    STEPS_PER_PORTION, TOLERANCE, TRIES_PER_LEVEL)
-from .solve import _solve
-from .text import SLOT_LABEL, _RELAXED_TEXT, _bi
+from .foods import _kb_slot, _seed, allowed_foods, meal_cuisines, menu
+from .rules import MAX_DAYS_PER_FOOD, NUTRIENTS, SLOT_SHARE, SLOTS, SOLVE_TOLERANCE, TOLERANCE, TRIES_PER_LEVEL
+from .solve import solve_day
+from .text import AISLES, SLOT_LABEL, _RELAXED_TEXT, _bi
 
-
-# Solve levels, strict first; later levels relax rules and the day records which ones it dropped.
+KEPT_KEYS = (*NUTRIENTS, "fiber_g", "sodium_mg", "sat_fat_g", "added_sugar_g", "veg_g", "fruit_g")  # as solve.per_unit
+# Solve levels, strict first; later levels widen day rules (never the meal structure, portion bounds or
+# cuisine) and the day records which ones it widened.
 LEVELS = (
-    {"k": CANDIDATES_PER_SLOT, "tol": SOLVE_TOLERANCE, "min_foods": MIN_FOODS_PER_DAY, "categories": True,
-     "fiber": True, "repeats": False, "relaxed": ()},
-    {"k": 30, "tol": SOLVE_TOLERANCE, "min_foods": MIN_FOODS_PER_DAY, "categories": True, "fiber": True,
-     "repeats": False, "relaxed": ()},
-    {"k": 30, "tol": SOLVE_TOLERANCE, "min_foods": 8, "categories": False, "fiber": True, "repeats": True,
-     "relaxed": ("diversity", "food_groups", "repeats")},
-    {"k": 40, "tol": 0.10, "min_foods": 3, "categories": False, "fiber": False, "repeats": True,
-     "relaxed": ("diversity", "food_groups", "repeats", "fiber", "tolerance_10pct")},
-    {"k": 40, "tol": 0.25, "min_foods": 3, "categories": False, "fiber": False, "repeats": True,
-     "relaxed": ("diversity", "food_groups", "repeats", "fiber", "best_effort")},
-    {"k": 40, "tol": None, "min_foods": 3, "categories": False, "fiber": False, "repeats": True,
-     "relaxed": ("diversity", "food_groups", "repeats", "fiber", "best_effort")},
+    {"scale": 1.0, "tol": SOLVE_TOLERANCE, "day": True, "band": True, "repeats": False, "relaxed": ()},
+    {"scale": 1.6, "tol": SOLVE_TOLERANCE, "day": True, "band": True, "repeats": False, "relaxed": ()},
+    {"scale": 2.0, "tol": SOLVE_TOLERANCE, "day": True, "band": True, "repeats": True, "relaxed": ("repeats",)},
+    {"scale": 2.0, "tol": SOLVE_TOLERANCE, "day": True, "band": False, "repeats": True, "sodium_scale": 1.25,
+     "veg_scale": 1.4, "fruit_floor": 0.5, "relaxed": ("repeats", "day_rules")},
+    {"scale": 2.5, "tol": 0.10, "day": False, "band": False, "repeats": True,
+     "relaxed": ("repeats", "day_rules", "tolerance_10pct")},
+    {"scale": 3.0, "tol": None, "day": False, "band": False, "repeats": True,
+     "relaxed": ("repeats", "day_rules", "best_effort")},
 )
 
-def _item(food, steps: int) -> dict:
-    grams = round(steps * _units(food)[0], 2)
+
+def _item(food, units: int) -> dict:
+    f = food.facts
+    grams = round(units * f.unit_g, 1)
     per = {k: getattr(food, k) * grams / 100 for k in (*NUTRIENTS, "fiber_g")}
-    return {"food_id": food.id, "name": food.name.to_dict(), "category": food.category, "grams": grams,
-            "portions": steps / STEPS_PER_PORTION, "portion": food.portion.to_dict(), "portion_g": food.portion_g,
+    per |= {k: getattr(f, k) * grams / 100 for k in ("sodium_mg", "sat_fat_g", "added_sugar_g", "veg_g", "fruit_g")}
+    by_unit = f.unit.en != "g"
+    amount = _bi(f"{units} {f.unit.en}{'s' if units > 1 and not f.unit.en.endswith('s') else ''} ({grams:g} g)"
+                 if by_unit else f"{grams:g} g", f"{units}{f.unit.zh}（{grams:g}克）" if by_unit else f"{grams:g}克")
+    return {"food_id": food.id, "name": food.name.to_dict(), "category": food.category, "role": f.role,
+            "grams": grams, "units": units if by_unit else None, "amount": amount,
+            "portions": round(grams / food.portion_g, 2), "portion": food.portion.to_dict(), "portion_g": food.portion_g,
             **{k: round(v, 2) for k, v in per.items()}}
 
 
+WATER_NDB = "14411"
+
+
+def distinct_foods(meals: list[dict], kb) -> int:
+    """Different foods eaten, counting a composed dish's ingredients as the guideline does (中国居民膳食指南 2022:
+    at least 12 a day); water and cooking basics of one recipe count once each."""
+    seen: set[str] = set()
+    for m in meals:
+        for it in m["items"]:
+            f = kb.foods.get(it["food_id"])
+            parts = [n for n, _ in f.facts.ingredients if n != WATER_NDB] if f is not None and f.facts else []
+            seen |= set(parts) if parts else {it["food_id"]}
+    return len(seen)
+
+
 def day_totals(meals: list[dict]) -> dict:
-    return {k: round(sum(it[k] for m in meals for it in m["items"]), 1) for k in (*NUTRIENTS, "fiber_g")}
+    keys = (*NUTRIENTS, "fiber_g", "sodium_mg", "sat_fat_g", "added_sugar_g", "veg_g", "fruit_g")
+    return {k: round(sum(it.get(k, 0) for m in meals for it in m["items"]), 1) for k in keys}
 
 
 def macro_errors_pct(totals: dict, targets: dict) -> dict:
@@ -45,38 +68,54 @@ def macro_errors_pct(totals: dict, targets: dict) -> dict:
 
 
 def plan_meals_day(targets: dict, profile: NutritionProfile | dict, kb, day_index: int = 0,
-                   used_days: dict[str, int] | None = None) -> dict:
-    """One day of meals whose kcal, protein, fat and carbohydrate are within 5% of `targets`.
+                   used_days: dict[str, int] | None = None, fixed: dict[str, list[dict]] | None = None) -> dict:
+    """One day of structured meals within 5% of `targets` on kcal, protein, fat and carbohydrate.
 
-    `used_days` counts days each food was already used this week (for variety). If the strict problem is
-    infeasible the rules are relaxed step by step and the day says which ones, in en/zh.
+    `used_days` counts days each food was already used this week (variety); `fixed` maps slot -> items kept
+    as they are (a swap re-solves the other meals around them). If the strict problem is infeasible the day
+    rules are widened step by step and the day says which, in en/zh.
     """
     p = parse_nutrition_profile(profile)
     used_days = used_days or {}
+    fixed = fixed or {}
     pool = allowed_foods(p, kb)
     slots = SLOTS[p.meals_per_day]
-    x, cands, level, message = None, [], 0, "no foods allowed"
-    attempts = [(lv, t) for lv in range(len(LEVELS)) for t in range(TRIES_PER_LEVEL if lv < 3 else 1)]
-    for level, attempt in attempts:
+    free = [s for s in slots if s not in fixed]
+    kept = [it for s in slots if s in fixed for it in fixed[s]]
+    kept_totals = np.array([sum(it[k] for it in kept) for k in KEPT_KEYS])
+    shares = np.array([SLOT_SHARE[_kb_slot(s)] for s in slots])
+    share = dict(zip(slots, shares / shares.sum()))
+    x, cands, level, cuisines = None, [], 0, []
+    for level in range(len(LEVELS)):
         opts = LEVELS[level]
-        rng = random.Random(_seed(p, f"day{day_index}:{level}:{attempt}"))
-        usable = pool if opts["repeats"] else [f for f in pool if used_days.get(f.id, 0) < MAX_DAYS_PER_FOOD]
-        cands = [(s, f) for s in slots
-                 for f in _candidates(usable, s, rng, opts["k"] // (2 if s.startswith("snack") else 1), p.cuisine)]
-        if not cands:
-            continue
-        cost = {f.id: rng.uniform(0, 0.4) + 1.0 * used_days.get(f.id, 0) for _, f in cands}
-        x, message = _solve(cands, targets, slots, cost, tol=opts["tol"], min_foods=opts["min_foods"],
-                            categories=opts["categories"], fiber_min=targets["fiber_min_g"] if opts["fiber"] else 0)
+        for attempt in range(TRIES_PER_LEVEL if level < 4 else 1):
+            rng = random.Random(_seed(p, f"day{day_index}:{level}:{attempt}"))
+            cuisines = meal_cuisines(p, slots, rng)
+            usable = pool if opts["repeats"] else [f for f in pool if used_days.get(f.id, 0) < MAX_DAYS_PER_FOOD]
+            taken = {it["food_id"] for it in kept}
+            cands = [(j, f) for j, s in enumerate(free)
+                     for f in menu([f for f in usable if f.id not in taken], s, cuisines[slots.index(s)], rng,
+                                   opts["scale"])]
+            if not cands:
+                continue
+            cost = np.array([rng.uniform(0, 0.4) + used_days.get(f.id, 0) for _, f in cands])
+            x = solve_day(cands, [(s, cuisines[slots.index(s)], share[s]) for s in free], targets, opts, cost,
+                          kept_totals)
+            if x is not None:
+                break
         if x is not None:
             break
     meals = []
     for s in slots:
-        items = [_item(f, int(x[i])) for i, (slot, f) in enumerate(cands) if slot == s and x is not None and x[i] > 0]
-        meals.append({"slot": s, "label": _bi(*SLOT_LABEL[s]), "items": items,
-                      "kcal": round(sum(it["kcal"] for it in items), 1)})
+        if s in fixed:
+            items = fixed[s]
+        else:
+            j = free.index(s)
+            items = [] if x is None else [_item(f, int(x[i])) for i, (jj, f) in enumerate(cands) if jj == j and x[i] > 0]
+        meals.append({"slot": s, "label": _bi(*SLOT_LABEL[s]), "cuisine": cuisines[slots.index(s)] if cuisines else
+                      p.cuisine, "items": items, "kcal": round(sum(it["kcal"] for it in items), 1)})
     totals = day_totals(meals)
-    errors = macro_errors_pct(totals, targets) if x is not None else {k: -100.0 for k in NUTRIENTS}
+    errors = macro_errors_pct(totals, targets)
     relaxed = list(LEVELS[level]["relaxed"]) if x is not None else ["best_effort"]
     note = None
     if relaxed:
@@ -84,9 +123,9 @@ def plan_meals_day(targets: dict, profile: NutritionProfile | dict, kb, day_inde
                    "为适应你的食物选择已放宽：" + "、".join(_RELAXED_TEXT[r][1] for r in relaxed) + "。")
     return {"day": day_index, "meals": meals, "totals": totals, "error_pct": errors,
             "within_tolerance": all(abs(e) <= 100 * TOLERANCE for e in errors.values()),
-            "distinct_foods": len({it["food_id"] for m in meals for it in m["items"]}),
+            "distinct_foods": distinct_foods(meals, kb),
             "relaxed": relaxed, "relaxed_note": note,
-            "solver": {"level": level, "candidates": len(cands), "message": str(message)}}
+            "solver": {"level": level, "candidates": len(cands)}}
 
 
 def plan_meals_week(targets: dict, profile: NutritionProfile | dict, kb, days: int = 7) -> list[dict]:
@@ -102,17 +141,25 @@ def plan_meals_week(targets: dict, profile: NutritionProfile | dict, kb, days: i
 
 
 def grocery_list(week: list[dict], kb) -> list[dict]:
-    """Grams of each food for the week, by food group, rounded up to 10 g."""
+    """The week's shopping merged by food and grouped by aisle: grams rounded up to 10 g, whole units counted.
+    A composed dish is bought as a dish (or cooked from its recipe, see the food's ingredient breakdown)."""
     grams: dict[str, float] = {}
+    units: dict[str, int] = {}
     for day in week:
         for m in day["meals"]:
             for it in m["items"]:
                 grams[it["food_id"]] = grams.get(it["food_id"], 0) + it["grams"]
+                if it.get("units"):
+                    units[it["food_id"]] = units.get(it["food_id"], 0) + it["units"]
     rows = []
     for fid, g in grams.items():
         f = kb.foods[fid]
+        aisle = AISLES.get(f.category, (f.category, f.category))
         rows.append({"food_id": fid, "name": f.name.to_dict(), "category": f.category,
                      "category_label": {"en": kb.label("food_categories", f.category, "en"),
                                         "zh": kb.label("food_categories", f.category, "zh")},
-                     "grams": int(math.ceil(g / 10) * 10), "portions": round(g / f.portion_g, 1)})
-    return sorted(rows, key=lambda r: (r["category"], r["food_id"]))
+                     "aisle": _bi(*aisle), "grams": int(math.ceil(g / 10) * 10), "units": units.get(fid),
+                     "unit": f.facts.unit.to_dict() if units.get(fid) else None,
+                     "portions": round(g / f.portion_g, 1)})
+    order = list(AISLES)
+    return sorted(rows, key=lambda r: (order.index(r["category"]) if r["category"] in order else 99, r["food_id"]))

@@ -33,7 +33,7 @@ def fit_protein_to_foods(targets: dict, profile: NutritionProfile, kb) -> dict:
                   A_ub=np.vstack([per_g, -per_g, np.ones(len(pairs)), slot_rows, -slot_rows]),
                   b_ub=np.concatenate([[kcal * 1.02, fat * 1.04, -kcal * 0.98, -fat * 0.96, mass_g],
                                        kcal * shares * SLOT_SHARE_BAND[1], -kcal * shares * SLOT_SHARE_BAND[0]]),
-                  bounds=[(0, 2 * f.portion_g) for _, f in pairs], method="highs")
+                  bounds=[(0, f.facts.max_g) for _, f in pairs], method="highs")
     best = -res.fun if res.status == 0 else 0.0
     if targets["protein_g"] <= best * PROTEIN_REACH or best <= 0:
         return targets

@@ -1,169 +1,194 @@
-"""The MILP (scipy milp / HiGHS) that picks foods and quarter-portion steps, and its integer repair."""
+"""The day's MILP (scipy milp / HiGHS): which dishes go in which meal and how many whole units / gram steps.
+
+Variables per candidate (meal, food): y (served or not) and n (units of `facts.unit_g`, between the food's
+per-meal bounds when served); per meal one binary per structure pattern (templates.py). Hard rules: the
+meal structure, portion bounds, at most two protein-dense foods and two of one category per meal, a food in
+one meal a day. Day rules (vegetables, fruit, fibre, sodium, saturated fat, added sugar, macros ±tol, each
+meal's energy share) are rows a relaxation level may widen; the level says which.
+"""
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
-from .foods import _kb_slot, _units
-from .rules import (ITEMS_PER_SLOT, MIN_STEPS, NUTRIENTS, ROUNDING_MARGIN, SLOT_SHARE, SLOT_SHARE_BAND,
-                    SOLVER_TIME_LIMIT_S)
+from .rules import (ADDED_SUGAR_MAX_G, FRUIT_G, NUTRIENTS, SAT_FAT_MAX_SHARE, SLOT_SHARE_BAND, SODIUM_MAX_MG,
+                    ROUNDING_MARGIN, SOLVER_TIME_LIMIT_S, VEG_G)
+from .templates import MAX_PER_CATEGORY_PER_MEAL, MAX_PROTEIN_DENSE_PER_MEAL, SNACK_ITEMS, patterns_for, slot_kind
 
 
-def _solve(cands: list[tuple[str, object]], targets: dict, slots: tuple[str, ...], cost: dict, *, tol: float | None,
-           min_foods: int, categories: bool, fiber_min: float) -> tuple[np.ndarray | None, str]:
-    """Choose foods and quarter-portion steps per (slot, food) within `tol` of every target.
+SCALED_ROLES = {"staple", "protein", "mixed", "dairy"}   # vegetables and fruit are capped by the day rules
 
-    Stage 1 is a MILP over which foods to use (binary) with continuous portions: the binaries carry the
-    hard rules (foods per slot and day, food groups, one slot per food) and the solver stops at its first
-    feasible point. Stage 2 rounds portions to steps and repairs/polishes them with an integer local
-    search. If that cannot restore every constraint, the MILP is re-solved with integer steps.
-    """
+
+def unit_bounds(food, kcal: float) -> tuple[int, int]:
+    """(fewest, most) units of a food in one meal; above 2600 kcal/day foods served by weight may be up to
+    1.5x larger (a big eater's second bowl), whole-unit foods keep their counts."""
+    f = food.facts
+    lo, hi = round(f.min_g / f.unit_g), round(f.max_g / f.unit_g)
+    if f.unit.en != "g" or f.role not in SCALED_ROLES:
+        return lo, hi
+    return lo, int(hi * min(1.5, max(1.0, kcal / 2600)))
+
+
+def per_unit(food) -> np.ndarray:
+    """Per-unit kcal, protein, fat, carbohydrate, fibre, sodium, sat fat, added sugar, vegetable g, fruit g."""
+    f, u = food.facts, food.facts.unit_g / 100
+    return np.array([food.kcal, food.protein_g, food.fat_g, food.carb_g, food.fiber_g, f.sodium_mg, f.sat_fat_g,
+                     f.added_sugar_g, f.veg_g, f.fruit_g]) * u
+
+
+def solve_day(cands: list[tuple[int, object]], meals: list[tuple[str, str, float]], targets: dict, rules: dict,
+              cost: np.ndarray, kept: np.ndarray | None = None) -> np.ndarray | None:
+    """Units per candidate (0 = not served), or None when this level's rules cannot all be met.
+
+    cands: (meal index, food); meals: (slot, cuisine, share of the day's energy) per meal to solve; rules: tol
+    (None = best effort, minimise the summed % error), day (the food-quality day rules), band (meal energy
+    shares); kept: the day's totals (as _per_unit) of meals already fixed, which the rest must complete."""
     m = len(cands)
-    goal = np.array([targets["kcal"], targets["protein_g"], targets["fat_g"], targets["carb_g"]], float)
-    unit = np.array([_units(f)[0] for _, f in cands])
-    per_unit = np.array([[getattr(f, k) for k in NUTRIENTS] for _, f in cands]).reshape(m, 4) * unit[:, None] / 100
-    fiber = np.array([f.fiber_g for _, f in cands]) * unit / 100
-    upper = np.array([_units(f, targets["kcal"])[1] for _, f in cands], float)
-    slot_of = np.array([slots.index(s) for s, _ in cands])
-    shares = np.array([SLOT_SHARE[_kb_slot(s)] for s in slots])
-    shares = shares / shares.sum()
-    limit = goal * tol if tol is not None else np.full(4, np.inf)
-    slot_lo = goal[0] * shares * SLOT_SHARE_BAND[0] if tol is not None else np.zeros(len(slots))
-    slot_hi = goal[0] * shares * SLOT_SHARE_BAND[1] if tol is not None else np.full(len(slots), np.inf)
+    kcal = targets["kcal"]
+    goal = np.array([targets[k] for k in NUTRIENTS], float)
+    kept = np.zeros(10) if kept is None else kept
+    need = goal - kept[:4]
+    A = np.array([per_unit(f) for _, f in cands]).reshape(m, 10)
+    lo_u, hi_u = np.array([unit_bounds(f, kcal) for _, f in cands]).reshape(m, 2).T
+    pats = [(j, p) for j, (slot, cuisine, _) in enumerate(meals) for p in patterns_for(cuisine, slot)]
+    n_var = 2 * m + len(pats) + 8   # n, y, pattern z, macro deviations (+/-)
+    r_i, c_i, v_i, lo, hi = [], [], [], [], []
 
-    def build(margin: float):
-        """Sparse constraint rows over n (m) and y (m); `margin` shrinks the bands for rounding room."""
-        r_i, c_i, v_i, lo, hi = [], [], [], [], []   # sparse rows over variables n (m), y (m)
+    def row(cols, vals, a, b) -> None:
+        r_i.extend([len(lo)] * len(cols))
+        c_i.extend(cols)
+        v_i.extend(vals)
+        lo.append(a)
+        hi.append(b)
 
-        def row(cols, vals, a, b) -> None:
-            r_i.extend([len(lo)] * len(cols))
-            c_i.extend(cols)
-            v_i.extend(vals)
-            lo.append(a)
-            hi.append(b)
-
-        idx = list(range(m))
-        for k in range(4):                     # sum a n - dev+ + dev- = goal; the dev bounds carry the tolerance
-            row(idx + [2 * m + k, 2 * m + 4 + k], list(per_unit[:, k]) + [-1, 1], goal[k], goal[k])
-        for i in idx:                          # MIN_STEPS y <= n <= U y
-            row([i, m + i], [1, -upper[i]], -np.inf, 0)
-            row([i, m + i], [1, -MIN_STEPS], 0, np.inf)
-        for j, s in enumerate(slots):
-            members = [i for i in idx if slot_of[i] == j]
-            n_lo, n_hi = ITEMS_PER_SLOT[_kb_slot(s)]
-            row([m + i for i in members], [1] * len(members), min(n_lo if categories else 1, len(members)),
-                n_hi + (1 if len(slots) == 2 else 0))
-            if tol is not None:
-                mid = goal[0] * shares[j]
-                row(members, per_unit[members, 0], mid - (mid - slot_lo[j]) * (1 - margin),
-                    mid + (slot_hi[j] - mid) * (1 - margin))
-        by_food: dict[str, list[int]] = {}
-        for i, (_, f) in enumerate(cands):
-            by_food.setdefault(f.id, []).append(i)
-        for members in by_food.values():       # a food in one slot a day, so distinct foods = sum of y
-            if len(members) > 1:
-                row([m + i for i in members], [1] * len(members), 0, 1)
-        row(list(range(m, 2 * m)), [1] * m, min(min_foods, len(by_food)), np.inf)
-        if fiber_min:
-            row(idx, fiber, fiber_min * (1 + margin / 10), np.inf)
-        if categories:                         # 中国居民膳食指南: vegetables, fruit, grains every day
-            for cats, need in ((("vegetable",), 2), (("fruit",), 1), (("grain", "tuber"), 1)):
-                members = [i for i, (_, f) in enumerate(cands) if f.category in cats]
-                if members:
-                    row([m + i for i in members], [1] * len(members),
-                        min(need, len({cands[i][1].id for i in members})), np.inf)
-        return coo_matrix((v_i, (r_i, c_i)), shape=(len(lo), 2 * m + 8)).tocsr(), lo, hi
-
-    # With a tolerance any feasible point will do (costs only steer variety); without one (last resort)
-    # the objective is the summed % deviation.
-    c = np.concatenate([np.zeros(m), [cost.get(f.id, 0.0) for _, f in cands],
+    idx = list(range(m))
+    for k in range(4):   # sum a n - dev+ + dev- = goal; the deviations' bounds carry the tolerance
+        row(idx + [2 * m + len(pats) + k, 2 * m + len(pats) + 4 + k], list(A[:, k]) + [-1, 1], need[k], need[k])
+    for i in idx:        # lo y <= n <= hi y
+        row([i, m + i], [1, -hi_u[i]], -np.inf, 0)
+        row([i, m + i], [1, -lo_u[i]], 0, np.inf)
+    for j, (slot, _, share) in enumerate(meals):
+        members = [i for i in idx if cands[i][0] == j]
+        mine = [(q, p) for q, (jj, p) in enumerate(pats) if jj == j]
+        row([2 * m + q for q, _ in mine], [1] * len(mine), 1, 1)          # one pattern per meal
+        roles = {r for _, p in mine for r in p} | {cands[i][1].facts.role for i in members}
+        for role in roles:                                                 # dish counts of the chosen pattern
+            ys = [m + i for i in members if cands[i][1].facts.role == role]
+            zs = [2 * m + q for q, _ in mine]
+            row(ys + zs, [1] * len(ys) + [-p.get(role, (0, 0))[0] for _, p in mine], 0, np.inf)
+            row(ys + zs, [1] * len(ys) + [-p.get(role, (0, 0))[1] for _, p in mine], -np.inf, 0)
+        if slot_kind(slot) == "snack":
+            row([m + i for i in members], [1] * len(members), *SNACK_ITEMS)
+        if slot_kind(slot) == "breakfast":   # an egg, milk/soy milk or another protein food at breakfast
+            ys = [m + i for i in members if cands[i][1].facts.role in ("protein", "dairy", "mixed")]
+            row(ys, [1] * len(ys), 1, np.inf)
+        dense = [m + i for i in members if cands[i][1].facts.protein_dense]
+        if dense:
+            row(dense, [1] * len(dense), 0, MAX_PROTEIN_DENSE_PER_MEAL)
+        for cat in {cands[i][1].category for i in members}:
+            ys = [m + i for i in members if cands[i][1].category == cat]
+            if len(ys) > MAX_PER_CATEGORY_PER_MEAL:
+                row(ys, [1] * len(ys), 0, MAX_PER_CATEGORY_PER_MEAL)
+        if rules["band"]:
+            mid = kcal * share
+            row(members, list(A[members, 0]), mid * SLOT_SHARE_BAND[0], mid * SLOT_SHARE_BAND[1])
+    by_food: dict[str, list[int]] = {}
+    for i, (_, f) in enumerate(cands):
+        by_food.setdefault(f.id, []).append(i)
+    for members in by_food.values():   # a food in one meal a day
+        if len(members) > 1:
+            row([m + i for i in members], [1] * len(members), 0, 1)
+    if rules["day"]:                   # 中国居民膳食指南 2022 and WHO day rules (rules.py)
+        for k, (a, b) in zip(range(4, 10), ((targets["fiber_min_g"], np.inf),
+                                            (0, SODIUM_MAX_MG * rules.get("sodium_scale", 1.0)),
+                                            (0, SAT_FAT_MAX_SHARE * kcal / 9), (0, ADDED_SUGAR_MAX_G),
+                                            (VEG_G[0], VEG_G[1] * rules.get("veg_scale", 1.0)),
+                                            (FRUIT_G[0] * rules.get("fruit_floor", 1.0), FRUIT_G[1]))):
+            row(idx, list(A[:, k]), a - kept[k], b - kept[k])
+    tol = rules["tol"]
+    c = np.concatenate([np.zeros(m), cost, np.zeros(len(pats)),
                         np.tile(100 / goal, 2) if tol is None else np.zeros(8)])
-    margin = ROUNDING_MARGIN if tol is not None else 0.0
-    message = ""
-    # continuous portions with a margin (room to round), without it, then integer steps
-    for integer_steps, band_margin in ((False, margin), (False, 0.0), (True, 0.0))[(0 if margin else 1):]:
-        A, lo, hi = build(band_margin)
-        dev_max = np.tile(limit * (1 - band_margin), 2)
-        bounds = Bounds(np.zeros(2 * m + 8), np.concatenate([upper, np.ones(m), dev_max]))
-        res = milp(c, integrality=np.concatenate([np.full(m, int(integer_steps)), np.ones(m), np.zeros(8)]),
-                   bounds=bounds, constraints=LinearConstraint(A, lo, hi),
-                   options={"time_limit": SOLVER_TIME_LIMIT_S,
-                            "mip_rel_gap": 1.0 if tol is not None else 0.05})  # first feasible is enough
-        message = res.message
+    A_csr = coo_matrix((v_i, (r_i, c_i)), shape=(len(lo), n_var)).tocsr()
+    # Stage 1 chooses dishes (binary) with continuous portions inside ROUNDING_MARGIN of each band, so that
+    # stage 2 can round to whole units / gram steps and repair; HiGHS finds such points in a few ms.
+    for margin in ((ROUNDING_MARGIN, 0.0) if tol is not None else (0.0,)):
+        dev_max = np.tile(goal * tol * (1 - margin), 2) if tol is not None else np.full(8, np.inf)
+        res = milp(c, integrality=np.concatenate([np.zeros(m), np.ones(m + len(pats)), np.zeros(8)]),
+                   bounds=Bounds(np.zeros(n_var), np.concatenate([hi_u, np.ones(m + len(pats)), dev_max])),
+                   constraints=LinearConstraint(A_csr, lo, hi),
+                   options={"time_limit": SOLVER_TIME_LIMIT_S * (1 if tol is not None else 4),
+                            "mip_rel_gap": 1.0 if tol is not None else 0.2})
         if res.x is None:
-            if band_margin == 0.0 or res.status == 1:   # infeasible, or slow: the caller resamples
-                return None, message
             continue
         used = np.flatnonzero(res.x[m:2 * m] > 0.5)
-        x = _portion(used, res.x[:m], per_unit, fiber, upper, slot_of, len(slots), goal, limit, slot_lo, slot_hi,
-                     fiber_min)
+        x = _repair(used, res.x[:m], A, lo_u, hi_u, cands, meals, targets, rules, kept)
         if x is not None:
-            return x, message
-    return None, message
+            return x
+    return None
 
 
-def _portion(used: np.ndarray, n0: np.ndarray, per_unit, fiber, upper, slot_of, n_slots: int, goal, limit,
-             slot_lo, slot_hi, fiber_min: float) -> np.ndarray | None:
-    """Integer steps for the chosen foods: from the rounded MILP portions and from an LP that minimises the
-    summed % error, run the local search; return the best point meeting every constraint, or None."""
+def _limits(cands, used, meals, targets: dict, rules: dict, kept: np.ndarray):
+    """Row bounds the rounded day must meet: macros, day rules and meal bands over the chosen foods."""
+    goal = np.array([targets[k] for k in NUTRIENTS], float)
+    tol = rules["tol"] if rules["tol"] is not None else np.inf
+    lo = list(goal * (1 - tol) - kept[:4])
+    hi = list(goal * (1 + tol) - kept[:4])
+    cols = [0, 1, 2, 3]
+    if rules["day"]:
+        kcal = targets["kcal"]
+        for k, (a, b) in zip(range(4, 10), ((targets["fiber_min_g"], np.inf),
+                                            (0, SODIUM_MAX_MG * rules.get("sodium_scale", 1.0)),
+                                            (0, SAT_FAT_MAX_SHARE * kcal / 9), (0, ADDED_SUGAR_MAX_G),
+                                            (VEG_G[0], VEG_G[1] * rules.get("veg_scale", 1.0)),
+                                            (FRUIT_G[0] * rules.get("fruit_floor", 1.0), FRUIT_G[1]))):
+            cols.append(k)
+            lo.append(a - kept[k])
+            hi.append(b - kept[k])
+    return cols, np.array(lo), np.array(hi), goal
+
+
+def _repair(used, n0, A, lo_u, hi_u, cands, meals, targets, rules, kept) -> np.ndarray | None:
+    """Round the chosen foods' portions to whole units and move ±1 unit (or one unit between two foods)
+    while the summed violation of every row falls; None if a violation remains."""
     if not len(used):
         return None
-    pu, fb, up = per_unit[used], fiber[used], upper[used]
-    rows = (slot_of[used][None, :] == np.arange(n_slots)[:, None]).astype(float) * pu[:, 0]  # slot kcal per step
+    cols, r_lo, r_hi, goal = _limits(cands, used, meals, targets, rules, kept)
+    M = A[used][:, cols]                                   # per-unit contribution, rows = chosen foods
+    scale = np.maximum(np.abs(np.where(np.isfinite(r_hi), r_hi, r_lo)), 1.0)
+    band = None
+    if rules["band"]:
+        meal_of = np.array([cands[i][0] for i in used])
+        shares = np.array([s for _, _, s in meals])
+        band = ((meal_of[:, None] == np.arange(len(meals))[None, :]) * A[used][:, :1],
+                targets["kcal"] * shares * SLOT_SHARE_BAND[0], targets["kcal"] * shares * SLOT_SHARE_BAND[1])
+    lo_b, hi_b = lo_u[used].astype(float), hi_u[used].astype(float)
+
+    def score(X: np.ndarray) -> np.ndarray:
+        T = X @ M
+        v = (np.clip(r_lo - T, 0, None) + np.clip(T - r_hi, 0, None)) / scale
+        out = v.sum(1)
+        if band is not None:
+            S = X @ band[0]
+            out = out + ((np.clip(band[1] - S, 0, None) + np.clip(S - band[2], 0, None)) / targets["kcal"]).sum(1)
+        err = np.abs(T[:, :4] - (goal - kept[:4])) @ (1 / goal)
+        return 1000 * out + err, out
+
     k = len(used)
-    starts = [n0[used]]
-    lp = linprog(np.concatenate([np.zeros(k), np.tile(100 / goal, 2)]),
-                 A_ub=np.vstack([np.hstack([rows, np.zeros((n_slots, 8))]), np.hstack([-rows, np.zeros((n_slots, 8))]),
-                                 np.concatenate([-fb, np.zeros(8)])[None, :]]),
-                 b_ub=np.concatenate([np.minimum(slot_hi, 1e12), -slot_lo, [-fiber_min]]),
-                 A_eq=np.hstack([pu.T, -np.eye(4), np.eye(4)]), b_eq=goal,
-                 bounds=[(MIN_STEPS, u) for u in up] + [(0, None)] * 8, method="highs")
-    if lp.status == 0:
-        starts.append(lp.x[:k])
-    best, best_err = None, np.inf
-    for x0 in starts:
-        x = _local_search(np.clip(np.round(x0), MIN_STEPS, up), pu, fb, up, rows, goal, limit, slot_lo, slot_hi,
-                          fiber_min)
-        err = np.abs(pu.T @ x - goal) @ (1 / goal)
-        if _violation(x, pu, fb, rows, goal, limit, slot_lo, slot_hi, fiber_min) == 0 and err < best_err:
-            best, best_err = x, err
-    if best is None:
-        return None
-    out = np.zeros(len(per_unit), int)
-    out[used] = np.round(best).astype(int)
-    return out
-
-
-def _violation(x, pu, fb, rows, goal, limit, slot_lo, slot_hi, fiber_min) -> float:
-    """How far x is outside the tolerance, slot bands and fibre floor (0 = feasible), in relative units."""
-    x = np.atleast_2d(x)
-    over = np.clip(np.abs(x @ pu - goal) - limit, 0, None) @ (1 / goal)
-    s_kcal = x @ rows.T
-    band = (np.clip(slot_lo - s_kcal, 0, None) + np.clip(s_kcal - slot_hi, 0, None)).sum(1) / goal[0]
-    fib = np.clip(fiber_min - x @ fb, 0, None) / max(fiber_min, 1.0)
-    v = over + band + fib
-    v[v < 1e-9] = 0.0
-    return v if len(v) > 1 else float(v[0])
-
-
-def _local_search(x, pu, fb, up, rows, goal, limit, slot_lo, slot_hi, fiber_min) -> np.ndarray:
-    """Best ±1-step or one-step swap while (violation x 1000 + summed % error) falls. Vectorised, ~1 ms."""
-    k = len(x)
     eye = np.eye(k)
-    pairs = (eye[:, None, :] - eye[None, :, :]).reshape(k * k, k)[~np.eye(k, dtype=bool).ravel()]
-    moves = np.concatenate([eye, -eye, pairs])
-
-    def score(pts: np.ndarray) -> np.ndarray:
-        return 1000 * np.atleast_1d(_violation(pts, pu, fb, rows, goal, limit, slot_lo, slot_hi, fiber_min)) + \
-            np.abs(pts @ pu - goal) @ (1 / goal)
-
-    current = score(x[None, :])[0]
-    for _ in range(6 * k):
+    moves = np.concatenate([eye, -eye, (eye[:, None, :] - eye[None, :, :]).reshape(k * k, k)[~np.eye(k, dtype=bool).ravel()]])
+    x = np.clip(np.round(n0[used]), lo_b, hi_b)
+    cur = score(x[None, :])[0][0]
+    for _ in range(8 * k):
         cand = x + moves
-        s = np.where(((cand >= MIN_STEPS) & (cand <= up)).all(1), score(cand), np.inf)
+        ok = ((cand >= lo_b) & (cand <= hi_b)).all(1)
+        s = np.where(ok, score(cand)[0], np.inf)
         best = int(np.argmin(s))
-        if s[best] >= current - 1e-9:
+        if s[best] >= cur - 1e-9:
             break
-        x, current = cand[best], s[best]
-    return x
+        x, cur = cand[best], s[best]
+    if score(x[None, :])[1][0] > 1e-9:
+        return None
+    out = np.zeros(len(A), int)
+    out[used] = np.round(x).astype(int)
+    return out

@@ -37,8 +37,19 @@ _RELAXED_TEXT = {"diversity": ("fewer than 12 different foods", "少于 12 种�
                  "food_groups": ("not every food group", "未覆盖所有食物类别"),
                  "repeats": ("foods repeated on more days", "部分食物重复天数较多"),
                  "fiber": ("fibre below 25 g", "膳食纤维低于 25 克"),
+                 "day_rules": ("vegetable, fruit and sodium ranges widened", "蔬菜、水果和钠的范围已放宽"),
                  "tolerance_10pct": ("targets only within 10%", "仅在目标 10% 以内"),
                  "best_effort": ("targets not reachable with your food choices", "以你的食物选择无法达到目标")}
+
+
+# grocery aisles by food category (the shopper's walk through a supermarket / 菜市场)
+AISLES = {"vegetable": ("Vegetables", "蔬菜"), "fruit": ("Fruit", "水果"), "meat": ("Meat", "肉类"),
+          "poultry": ("Poultry", "禽肉"), "seafood": ("Fish & seafood", "水产"), "egg": ("Eggs", "蛋类"),
+          "dairy": ("Dairy", "奶制品"), "soy_legume": ("Tofu & beans", "豆制品和豆类"),
+          "grain": ("Rice, flour & noodles", "米面粮油"), "tuber": ("Potatoes & tubers", "薯类"),
+          "nut_seed": ("Nuts & seeds", "坚果"), "beverage": ("Drinks", "饮品"), "snack": ("Snacks", "零食"),
+          "dish": ("Ready meals & deli", "熟食与成品菜"), "condiment": ("Condiments", "调味品"),
+          "oil_fat": ("Oils", "食用油")}
 
 
 NUTRITION_RULES = {
@@ -54,14 +65,21 @@ NUTRITION_RULES = {
                   "蛋白质占能量 10-35%，脂肪 20-35%（AMDR）；膳食纤维 ≥ 25 克；三大营养素能量与目标一致。"),
     "accuracy": _bi("Each day's kcal, protein, fat and carbohydrate within 5% of target, or the day says it is not.",
                     "每天的热量、蛋白质、脂肪、碳水化合物在目标 5% 以内，否则当天会明确说明。"),
-    "foods": _bi("Only foods of the diet type, without allergens or dislikes, in their meal slots, ≥ ½ portion.",
-                 "只用符合饮食类型、不含过敏原和不喜欢的食物，放在合适的餐次，每样至少半份。"),
-    "variety": _bi("≥ 12 foods a day and ≥ 25 a week, a food on ≤ 3 days, vegetables, fruit and grains daily "
-                   "(中国居民膳食指南 2022), unless the day states what was relaxed.",
-                   "每天 ≥ 12 种、每周 ≥ 25 种食物，同一食物不超过 3 天，每天有蔬菜、水果和谷薯（中国居民膳食指南 2022），"
-                   "放宽时当天会说明。"),
-    "meals": _bi("Each meal's energy near its share (breakfast 25-30%, lunch 30-40%, dinner 30-35%).",
-                 "各餐能量接近推荐比例（早餐 25-30%、午餐 30-40%、晚餐 30-35%）。"),
-    "grocery": _bi("The grocery list is the week's grams per food.", "购物清单为一周每种食物的克数。"),
+    "foods": _bi("Only foods of the diet type, without allergens or dislikes.",
+                 "只用符合饮食类型、不含过敏原和不喜欢的食物。"),
+    "variety": _bi("A food on at most 3 days of the week and in one meal a day, unless the day says so.",
+                   "同一食物每周不超过 3 天、每天只出现在一餐，放宽时当天会说明。"),
+    "meals": _bi("Real meals: 主食 + 1-2 protein dishes + a vegetable dish at lunch and dinner (or a one-bowl meal "
+                 "with vegetables), breakfast with egg/milk/soy milk, snacks of fruit, dairy or nuts; at most two "
+                 "protein-dense foods and two of one category per meal; realistic portions in whole units; the "
+                 "plan's cuisine only.",
+                 "真实的餐食：午晚餐为主食 + 1-2 个荤素菜 + 至少一个蔬菜（或一碗式主食配蔬菜），早餐有鸡蛋/牛奶/豆浆，"
+                 "加餐为水果、奶类或坚果；每餐最多两种高蛋白食物、同类食物不超过两样；份量合理、按整个计；只用所选菜系。"),
+    "day_rules": _bi("Vegetables 300-500 g, fruit 200-350 g, fibre ≥ 25 g, sodium ≤ 2000 mg, saturated fat ≤ 10% "
+                     "of energy, added sugar ≤ 50 g, each meal near its energy share (中国居民膳食指南 2022, WHO), "
+                     "unless the day states what was widened.",
+                     "蔬菜 300-500 克、水果 200-350 克、膳食纤维 ≥ 25 克、钠 ≤ 2000 毫克、饱和脂肪 ≤ 能量的 10%、"
+                     "添加糖 ≤ 50 克、各餐能量接近推荐比例（中国居民膳食指南 2022、WHO），放宽时当天会说明。"),
+    "grocery": _bi("The grocery list merges the week by food, grouped by aisle.", "购物清单合并一周用量，按货架分组。"),
     "meta": _bi("Plan carries an explanation, a disclaimer and sources in en/zh.", "计划包含中英文说明、免责声明和来源。"),
 }
