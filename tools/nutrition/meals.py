@@ -68,17 +68,18 @@ def macro_errors_pct(totals: dict, targets: dict) -> dict:
 
 
 def plan_meals_day(targets: dict, profile: NutritionProfile | dict, kb, day_index: int = 0,
-                   used_days: dict[str, int] | None = None, fixed: dict[str, list[dict]] | None = None) -> dict:
+                   used_days: dict[str, int] | None = None, fixed: dict[str, list[dict]] | None = None,
+                   exclude: set[str] | frozenset = frozenset()) -> dict:
     """One day of structured meals within 5% of `targets` on kcal, protein, fat and carbohydrate.
 
     `used_days` counts days each food was already used this week (variety); `fixed` maps slot -> items kept
-    as they are (a swap re-solves the other meals around them). If the strict problem is infeasible the day
+    as they are (a swap re-solves the other meals around them); `exclude` lists food ids not to serve. If the strict problem is infeasible the day
     rules are widened step by step and the day says which, in en/zh.
     """
     p = parse_nutrition_profile(profile)
     used_days = used_days or {}
     fixed = fixed or {}
-    pool = allowed_foods(p, kb)
+    pool = [f for f in allowed_foods(p, kb) if f.id not in exclude]
     slots = SLOTS[p.meals_per_day]
     free = [s for s in slots if s not in fixed]
     kept = [it for s in slots if s in fixed for it in fixed[s]]
