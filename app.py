@@ -27,7 +27,11 @@ def create_app(settings: Settings | None = None, services=None):
     api = create_api(settings, services=services)
     # GIFs live in the cache folder and plan downloads in a temp folder: let Gradio serve files from them.
     allowed = [str(settings.cache_dir), str(PLAN_FILES_DIR)]
-    return gr.mount_gradio_app(api, build_ui(settings, services), path="/", allowed_paths=allowed, css=CSS)
+    app = gr.mount_gradio_app(api, build_ui(settings, services), path="/", allowed_paths=allowed, css=CSS)
+    from api.gate import PageGate
+
+    app.add_middleware(PageGate, access=services.access)   # the token / page-cookie door of /gradio_api
+    return app
 
 
 def _warm_up_after_start(server, services) -> None:

@@ -38,6 +38,8 @@ class Settings:
     host: str = "127.0.0.1"                         # FITNESSLM_HOST (0.0.0.0 on a Hugging Face Space)
     port: int = 7860                                # FITNESSLM_PORT
     api_token: str = ""                             # FITNESSLM_API_TOKEN: if set, REST needs Bearer
+    public: int = 0                                 # FITNESSLM_PUBLIC: 1 = open to anyone (default on a
+                                                    # Hugging Face Space): only user ids this server issued
     max_upload_mb: float = 20.0                     # FITNESSLM_MAX_UPLOAD_MB, per uploaded file
     warm_up: int = 1                                # FITNESSLM_WARM_UP: 1 = load models in the background
                                                     # at start (first click is fast), 2 = also the local LLM
@@ -70,6 +72,8 @@ def settings_from_env(env: dict | None = None, **overrides) -> Settings:
         values[f.name] = Path(raw).expanduser() if kind is Path or isinstance(f.default, Path) else kind(raw)
     if "FITNESSLM_HOST" not in env and env.get("SPACE_ID"):
         values["host"] = "0.0.0.0"  # Hugging Face Spaces route traffic to the container's public interface
+    if "FITNESSLM_PUBLIC" not in env and env.get("SPACE_ID"):
+        values["public"] = 1        # a Space is open to anyone: guessable user ids are refused
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)
 

@@ -32,7 +32,7 @@ def create_api(settings: Settings | None = None, services=None) -> FastAPI:
     api.state.settings, api.state.services = settings, services
     install_error_handlers(api)
     api.add_middleware(UploadLimitMiddleware, file_limit_bytes=int(settings.max_upload_mb * 2**20))
-    api.include_router(build_v1_router())
+    api.include_router(build_v1_router(settings))
 
     @api.get("/health", tags=["meta"])
     def health() -> dict:

@@ -8,6 +8,7 @@ languages when the domain gave them; `fields` maps a dotted field path ("profile
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -70,8 +71,13 @@ def error_body(code: str, message: str, messages: dict | None = None, fields: di
     return {"error": code, "message": message, "messages": messages, "fields": fields}
 
 
+_UNION_TAG = re.compile(r"^(constrained-\w+|int|float|str|bool|list|dict|none)$|\[")
+_RANGE_ERRORS = ("greater_than_equal", "less_than_equal", "greater_than", "less_than")
+
+
 def _field_path(loc: tuple) -> str:
-    parts = [str(p) for p in loc]
+    """("body", "profile", "age", "constrained-int") → "profile.age": union branch tags are not fields."""
+    parts = [str(p) for p in loc if isinstance(p, int) or not _UNION_TAG.search(str(p))]
     if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form"):
         parts = parts[1:]
     return ".".join(parts) or "request"
@@ -80,19 +86,33 @@ def _field_path(loc: tuple) -> str:
 def validation_fields(errors: list[dict]) -> dict[str, dict[str, str]]:
     """pydantic errors → {"profile.age": {"en": ..., "zh": ...}} (the first error per field)."""
     fields: dict[str, dict[str, str]] = {}
+    ranged: set[str] = set()
     for err in errors:
         path = _field_path(tuple(err.get("loc", ())))
-        if path in fields:
-            continue
         kind = err.get("type", "")
+        if path in fields and (path in ranged or kind not in _RANGE_ERRORS):
+            continue   # one message per field; of a number's branches, the range says most
         en = "is required" if kind == "missing" else str(err.get("msg", "is invalid"))
         zh = f"取值无效（{en.removeprefix('Value error, ')}）" if kind == "value_error" else \
             _PYDANTIC_ZH.get(kind, "格式无效：" + en)
+        limit = (err.get("ctx") or {}).get("ge", (err.get("ctx") or {}).get("le"))
+        if kind in _RANGE_ERRORS and limit is not None:
+            zh += f"（界限 {limit}）"
+            ranged.add(path)
         fields[path] = {"en": en, "zh": zh}
     return fields
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    from services.access import AccessDenied
+
+    @app.exception_handler(AccessDenied)
+    async def _denied(request: Request, exc: AccessDenied):
+        lang = request.query_params.get("lang") if request.query_params.get("lang") in ("en", "zh") else "en"
+        err = ApiError(exc.status, exc.code, exc.en, exc.zh, lang,
+                       headers={"WWW-Authenticate": 'Bearer realm="fitnesslm"'} if exc.status == 401 else None)
+        return JSONResponse(err.body(), status_code=err.status, headers=err.headers)
+
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError):
         return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)

@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, Response
 
 from config import Settings
 
-from .deps import get_services, get_settings, pick_lang
+from .deps import check_user, get_services, get_settings, pick_lang
 from .errors import ApiError
 from .schemas import (EXERCISE_ID_PATTERN, GifSearch, KnowledgeAnswer, Lang, NutritionPlanRequest, PlanResponse,
                       TrainingPlanRequest, errors)
@@ -77,13 +77,15 @@ _PLAN_CONTENT = {"application/json": {}, "text/markdown": {"schema": {"type": "s
 @router.post("/plans/training", response_model=PlanResponse, tags=["plans"], summary="A weekly training plan",
              responses={200: {"content": {**_PLAN_CONTENT, "text/calendar": {"schema": {"type": "string"}}},
                               "description": "the plan as JSON, Markdown or an iCalendar file"},
-                        **errors(401, 422)})
-def training_plan(req: TrainingPlanRequest, services=Depends(get_services), settings: Settings = Depends(get_settings)):
+                        **errors(401, 403, 404, 422)})
+def training_plan(req: TrainingPlanRequest, request: Request, services=Depends(get_services),
+                  settings: Settings = Depends(get_settings)):
     """Evidence-based week plus a 4-week block; a bad profile is a 422 naming each field in English and Chinese."""
     from tools.exports import to_markdown, training_to_ics
     from tools.profiles import ProfileError
     from tools.training import plan_training_week, validate_training_plan
 
+    check_user(request, req.user_id)
     lang = pick_lang(req.lang, settings)
     profile = req.profile.model_dump(exclude_none=True)
     try:
@@ -103,13 +105,15 @@ def training_plan(req: TrainingPlanRequest, services=Depends(get_services), sett
 
 @router.post("/plans/nutrition", response_model=PlanResponse, tags=["plans"], summary="Daily targets and a 7-day meal plan",
              responses={200: {"content": _PLAN_CONTENT, "description": "the plan as JSON or Markdown"},
-                        **errors(401, 422)})
-def nutrition_plan(req: NutritionPlanRequest, services=Depends(get_services), settings: Settings = Depends(get_settings)):
+                        **errors(401, 403, 404, 422)})
+def nutrition_plan(req: NutritionPlanRequest, request: Request, services=Depends(get_services),
+                   settings: Settings = Depends(get_settings)):
     """Energy and macro targets with their explanation, meals from the food table, a grocery list."""
     from tools.exports import to_markdown
     from tools.nutrition import plan_nutrition, validate_nutrition_plan
     from tools.profiles import ProfileError
 
+    check_user(request, req.user_id)
     lang = pick_lang(req.lang, settings)
     profile = req.profile.model_dump(exclude_none=True)
     try:

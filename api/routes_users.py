@@ -13,18 +13,17 @@ from fastapi import Path as PathParam
 
 from config import Settings
 
-from .deps import file_limit_bytes, get_services, get_settings, pick_lang
+from .deps import caller, check_user, file_limit_bytes, get_services, get_settings, owned_user, pick_lang
 from .errors import ApiError
 from .limits import too_large_error
 from .routes_content import gif_url
 from .routes_vision import decode_image
-from .schemas import (USER_ID_PATTERN, ChatRequest, ChatResponse, History, HistoryItemDetail, UserDeleted, UserProfile,
+from .schemas import (ChatRequest, ChatResponse, History, HistoryItemDetail, NewUser, UserDeleted, UserProfile,
                       UserProfileIn, errors)
 
 router = APIRouter()
 _DATA_URL = re.compile(r"^data:(?P<mime>[\w.+-]+/[\w.+-]+)?(?:;[\w=.+-]+)*;base64,", re.I)
-UserIdPath = Annotated[str, PathParam(pattern=USER_ID_PATTERN,
-                                      description="any id the client keeps: 1-64 letters, digits, '.', '_', '-'")]
+OwnedUser = Annotated[str, Depends(owned_user)]
 
 
 def decode_data_url(value: str, limit: int, lang: str):
@@ -68,9 +67,10 @@ def _turn_body(user_id: str, turn, request: Request) -> dict:
 
 
 @router.post("/chat", response_model=ChatResponse, tags=["chat"], summary="One turn with the fitness agent",
-             responses=errors(401, 413, 422))
+             responses=errors(401, 403, 404, 413, 422))
 def chat(req: ChatRequest, request: Request, services=Depends(get_services), settings: Settings = Depends(get_settings)):
     """The agent remembers the user's profile facts between turns; each turn goes to the user's history."""
+    check_user(request, req.user_id)
     text, image, _ = _chat_input(req, settings)
     return _turn_body(req.user_id, services.chat_turn(req.user_id, text, image), request)
 
@@ -80,10 +80,11 @@ def chat(req: ChatRequest, request: Request, services=Depends(get_services), set
              responses={200: {"content": {"text/event-stream": {}},
                               "description": "`event: tool` (a finished tool call), `event: delta` ({text}: the next "
                                              "piece of the answer), then `event: turn` (the body /v1/chat returns)"},
-                        **errors(401, 413, 422)})
+                        **errors(401, 403, 404, 413, 422)})
 def chat_stream(req: ChatRequest, request: Request, services=Depends(get_services),
                 settings: Settings = Depends(get_settings)):
     """Same turn as /v1/chat, sent as it is produced so a client can show the answer while it is written."""
+    check_user(request, req.user_id)
     text, image, _ = _chat_input(req, settings)
 
     def events():
@@ -104,16 +105,24 @@ def _plain(value):
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
+@router.post("/users", response_model=NewUser, status_code=201, tags=["users"], summary="A new secret user id",
+             responses=errors(401))
+def new_user(request: Request, services=Depends(get_services)):
+    """Keep the id secret: it is the key to this user's profile, history and gallery (192 random bits).
+    On a public server, only ids issued here are accepted."""
+    return {"user_id": services.access.issue_user(caller(request))}
+
+
 @router.get("/users/{user_id}/history", response_model=History, tags=["users"], summary="What a user asked and got",
-            responses=errors(401, 422))
-def user_history(user_id: UserIdPath, limit: int = Query(50, ge=1, le=200), services=Depends(get_services)):
+            responses=errors(401, 403, 404, 422))
+def user_history(user_id: OwnedUser, limit: int = Query(50, ge=1, le=200), services=Depends(get_services)):
     """Newest first: chat turns, plans, scans."""
     return {"user_id": user_id, "items": services.store.history(user_id, limit)}
 
 
 @router.get("/users/{user_id}/history/{item_id}", response_model=HistoryItemDetail, tags=["users"],
-            summary="One history entry with its payload", responses=errors(401, 404, 422))
-def user_history_item(user_id: UserIdPath, item_id: int = PathParam(ge=1, le=2**62),
+            summary="One history entry with its payload", responses=errors(401, 403, 404, 422))
+def user_history_item(user_id: OwnedUser, item_id: int = PathParam(ge=1, le=2**62),
                       services=Depends(get_services)):
     item = services.store.history_item(user_id, item_id)
     if item is None:
@@ -123,23 +132,26 @@ def user_history_item(user_id: UserIdPath, item_id: int = PathParam(ge=1, le=2**
 
 @router.get("/users/{user_id}/profile", response_model=UserProfile, tags=["users"], summary="The saved profile",
             responses=errors(401, 422))
-def get_profile(user_id: UserIdPath, services=Depends(get_services)):
+def get_profile(user_id: OwnedUser, services=Depends(get_services)):
     return {"user_id": user_id, "profile": services.store.profile(user_id)}
 
 
 @router.put("/users/{user_id}/profile", response_model=UserProfile, tags=["users"],
-            summary="Merge fields into the saved profile", responses=errors(401, 422))
-def put_profile(body: UserProfileIn, user_id: UserIdPath, services=Depends(get_services)):
+            summary="Merge fields into the saved profile", responses=errors(401, 403, 404, 422))
+def put_profile(body: UserProfileIn, user_id: OwnedUser, services=Depends(get_services)):
     """Given fields replace the saved ones (null leaves a field as it is); the chat agent uses them at once."""
     fields = body.model_dump(exclude_none=True)
-    merged = services.store.save_profile(user_id, fields)
+    try:
+        merged = services.store.save_profile(user_id, fields)
+    except ValueError as exc:   # the whole profile over the store's size cap
+        raise ApiError(422, "profile_too_large", f"The profile is too large ({exc}).", "资料过大。") from exc
     conv = services.conversation(user_id)
     conv.profile = {**conv.profile, **fields}
     return {"user_id": user_id, "profile": merged}
 
 
 @router.delete("/users/{user_id}", response_model=UserDeleted, tags=["users"],
-               summary="Forget a user: profile, history and chat memory", responses=errors(401, 422))
-def delete_user(user_id: UserIdPath, services=Depends(get_services)):
+               summary="Forget a user: profile, history, gallery, chat memory and the id", responses=errors(401, 403, 404, 422))
+def delete_user(user_id: OwnedUser, services=Depends(get_services)):
     services.forget(user_id)
     return {"user_id": user_id, "deleted": True}

@@ -5,12 +5,12 @@ import re
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi import Path as PathParam
 
 from config import Settings
 
-from .deps import file_limit_bytes, get_services, get_settings, pick_lang
+from .deps import caller, check_user, file_limit_bytes, get_services, get_settings, pick_lang
 from .errors import ApiError
 from .limits import MAX_ENROLL_FILES, read_upload, too_large_error
 from .schemas import EnrollResult, Gallery, GalleryRemoved, Lang, Recognition, UserId, VideoRecognition, errors
@@ -37,18 +37,20 @@ def _history(services, user_id: str | None, kind: str, summary: str, payload: di
 
 
 @router.post("/recognize", response_model=Recognition, summary="Recognise the gym equipment in one photo",
-             responses=errors(401, 413, 422, 503))
-def recognize_photo(file: UploadFile = File(description="photo: JPEG, PNG, WebP, GIF or BMP"),
+             responses=errors(401, 403, 404, 413, 422, 503))
+def recognize_photo(request: Request, file: UploadFile = File(description="photo: JPEG, PNG, WebP, GIF or BMP"),
                     lang: Lang | None = Form(None), k: int = Form(3, ge=1, le=10, description="candidates returned"),
-                    user_id: UserId | None = Form(None, description="record the scan in this user's history"),
+                    user_id: UserId | None = Form(None, description="record the scan in this user's history and "
+                                                                    "use their own gallery"),
                     services=Depends(get_services), settings: Settings = Depends(get_settings)):
     """Open-set decision (recognized / not_sure / not_equipment), top-k candidates and the catalog card."""
     from tools.equipment import recognize
 
+    check_user(request, user_id)
     lang = pick_lang(lang, settings)
     limit = file_limit_bytes(settings)
     image = decode_image(read_upload(file, limit, lang), limit, lang)
-    result = recognize(image, services.recognizer, services.kb, lang, k=k)
+    result = recognize(image, services.recognizer_for(user_id), services.kb, lang, k=k)
     if result["status"] == "error":   # the recogniser itself failed (VLM down, model missing)
         raise ApiError(503, result["error"] or "recognizer", result["message"], lang=lang)
     _history(services, user_id, "scan", result["message"],
@@ -57,8 +59,8 @@ def recognize_photo(file: UploadFile = File(description="photo: JPEG, PNG, WebP,
 
 
 @router.post("/recognize/video", response_model=VideoRecognition, summary="Timeline of the equipment in a video",
-             responses=errors(401, 413, 422, 503))
-def recognize_video_upload(file: UploadFile = File(description="video: MP4, WebM, AVI or MOV"),
+             responses=errors(401, 403, 404, 413, 422, 503))
+def recognize_video_upload(request: Request, file: UploadFile = File(description="video: MP4, WebM, AVI or MOV"),
                            lang: Lang | None = Form(None),
                            mode: str = Form("scene", pattern="^(scene|uniform)$",
                                             description="scene: a frame when the picture changes; uniform: 1/s"),
@@ -67,6 +69,7 @@ def recognize_video_upload(file: UploadFile = File(description="video: MP4, WebM
     """Frames are sampled, recognised and voted over time into segments of what appears when."""
     from tools.video import recognize_video
 
+    check_user(request, user_id)
     lang = pick_lang(lang, settings)
     limit = file_limit_bytes(settings)
     data = read_upload(file, limit, lang)
@@ -74,7 +77,7 @@ def recognize_video_upload(file: UploadFile = File(description="video: MP4, WebM
     with tempfile.TemporaryDirectory(prefix="fitnesslm-video-") as tmp:
         path = Path(tmp) / ("upload" + (suffix if _SUFFIX.match(suffix) else ".mp4"))
         path.write_bytes(data)
-        result = recognize_video(path, services.recognizer, services.kb, lang, mode=mode, max_bytes=limit)
+        result = recognize_video(path, services.recognizer_for(user_id), services.kb, lang, mode=mode, max_bytes=limit)
     if result["status"] == "error":
         if result["error"] == "too_large":
             raise too_large_error(len(data), limit, lang)
@@ -85,39 +88,63 @@ def recognize_video_upload(file: UploadFile = File(description="video: MP4, WebM
 
 
 # -- gallery --------------------------------------------------------------------------------------------
-def _label(label: str, lang: str) -> str:
-    from tools.gallery import normalise_label
+def _label(label: str, lang: str, services, shared: bool) -> str:
+    from services.galleries import gallery_label
 
     try:
-        return normalise_label(label)
+        return gallery_label(label, services.kb, shared)
     except ValueError as exc:
-        msg = {"en": "must be 1-64 characters without slashes", "zh": "必须是 1-64 个字符，且不含斜杠"}
+        msg = ({"en": "the shared gallery takes catalog equipment ids only", "zh": "共享图库只接受目录中的器械 id"}
+               if shared and "catalog" in str(exc) else
+               {"en": "must be a catalog equipment id or your own name for a machine (1-61 characters, no slashes)",
+                "zh": "必须是目录中的器械 id，或你给自己器械起的名字（1-61 个字符，不含斜杠）"})
         raise ApiError(422, "bad_label", f"Invalid label {label!r}: {msg['en']}.",
                        f"标签 {label!r} 无效：{msg['zh']}。", lang, fields={"label": msg}) from exc
 
 
+def _gallery(request: Request, services, user_id: str | None, shared: bool):
+    """The gallery a request may change: the caller's own, or the shared one with the operator token."""
+    if shared:
+        services.access.check_operator(caller(request))
+        return services.gallery
+    if not user_id:
+        raise ApiError(422, "user_required", "Name your user_id (your own gallery), or shared=true with the "
+                       "operator token.", "请提供 user_id（你自己的图库），或使用运营方令牌并设置 shared=true。",
+                       fields={"user_id": {"en": "is required", "zh": "为必填项"}})
+    return services.user_gallery(check_user(request, user_id))
+
+
 @router.get("/gallery", response_model=Gallery, tags=["gallery"], summary="Enrolled labels with photo counts",
-            responses=errors(401))
-def gallery_labels(services=Depends(get_services)):
-    labels = services.gallery.labels()
-    return {"labels": [{"label": k, "count": n} for k, n in sorted(labels.items())], "total": sum(labels.values())}
+            responses=errors(401, 403, 404, 422))
+def gallery_labels(request: Request, user_id: UserId | None = Query(None, description="also list this user's own photos"),
+                   services=Depends(get_services)):
+    """The shared gallery's labels (shared: true) and, with user_id, that user's own (shared: false)."""
+    rows = [{"label": k, "count": n, "shared": True} for k, n in sorted(services.gallery.labels().items())]
+    if user_id:
+        rows += [{"label": k, "count": n, "shared": False}
+                 for k, n in sorted(services.user_gallery(check_user(request, user_id)).labels().items())]
+    return {"labels": rows, "total": sum(r["count"] for r in rows)}
 
 
 @router.post("/gallery/enroll", response_model=EnrollResult, tags=["gallery"],
-             summary="Add photos of one machine of your gym under a label", responses=errors(401, 413, 422))
-def gallery_enroll(label: str = Form(min_length=1, max_length=200,
-                                     description="e.g. 'leg_press_machine' or '我的推胸机'"),
+             summary="Add photos of one machine of your gym under a label", responses=errors(401, 403, 404, 413, 422))
+def gallery_enroll(request: Request,
+                   label: str = Form(min_length=1, max_length=200,
+                                     description="a catalog id ('leg_press') or your own name ('我的推胸机' → 'my_我的推胸机')"),
                    files: list[UploadFile] = File(description=f"1-{MAX_ENROLL_FILES} photos"),
+                   user_id: UserId | None = Form(None, description="whose gallery (needed unless shared)"),
+                   shared: bool = Form(False, description="the shared gallery: operator token, catalog ids only"),
                    lang: Lang | None = Form(None),
                    services=Depends(get_services), settings: Settings = Depends(get_settings)):
     """Bad or duplicate photos are reported per file; 422 when none could be used."""
     lang = pick_lang(lang, settings)
-    label = _label(label, lang)
+    gallery = _gallery(request, services, user_id, shared)
+    label = _label(label, lang, services, shared)
     if not 1 <= len(files) <= MAX_ENROLL_FILES:
         raise ApiError(422, "too_many_files", f"Send 1-{MAX_ENROLL_FILES} photos per request.",
                        f"每次请发送 1-{MAX_ENROLL_FILES} 张照片。", lang)
     limit = file_limit_bytes(settings)
-    out = services.gallery.enroll(label, [read_upload(f, limit, lang) for f in files], source="api")
+    out = gallery.enroll(label, [read_upload(f, limit, lang) for f in files], source="api")
     if not out["added"] and not out["duplicates"] and out["errors"]:
         first = out["errors"][0]
         raise ApiError(422, "no_usable_images", "None of the photos could be used: " + first["message_en"],
@@ -128,12 +155,15 @@ def gallery_enroll(label: str = Form(min_length=1, max_length=200,
 
 
 @router.delete("/gallery/{label}", response_model=GalleryRemoved, tags=["gallery"],
-               summary="Remove every photo enrolled under a label", responses=errors(401, 404, 422))
-def gallery_remove(label: str = PathParam(min_length=1, max_length=200), lang: Lang | None = None,
-                   services=Depends(get_services), settings: Settings = Depends(get_settings)):
+               summary="Remove every photo enrolled under a label", responses=errors(401, 403, 404, 422))
+def gallery_remove(request: Request, label: str = PathParam(min_length=1, max_length=200),
+                   user_id: UserId | None = Query(None, description="whose gallery (needed unless shared)"),
+                   shared: bool = Query(False, description="the shared gallery: operator token"),
+                   lang: Lang | None = None, services=Depends(get_services), settings: Settings = Depends(get_settings)):
     lang = pick_lang(lang, settings)
-    label = _label(label, lang)
-    removed = services.gallery.remove_label(label)
+    gallery = _gallery(request, services, user_id, shared)
+    label = _label(label, lang, services, shared)
+    removed = gallery.remove_label(label)
     if not removed:
         raise ApiError(404, "unknown_label", f"No photos are enrolled under {label!r}.",
                        f"标签 {label!r} 下没有照片。", lang)

@@ -1,7 +1,9 @@
 """Request and response models of the /v1 REST API (what /docs and /openapi.json show).
 
-Profile fields are typed leniently (numbers may arrive as "70 kg", enums as Chinese synonyms such as
-"增肌"): `tools.profiles` checks them and answers a bad value with a bilingual, field-level 422.
+Every bound lives here, so /openapi.json and the validation are the same thing: numbers carry their
+plausible range (tools/profiles.py's *_RANGE), choices list their values and accepted synonyms ("增肌"),
+every string and list has a length cap. A number may also arrive as text with a unit ("70 kg"): the text
+form is pattern-checked here and range-checked by `tools.profiles` (bilingual, field-level 422).
 Plans, catalog cards and traces are nested documents owned by `tools/`; they are passed through as
 JSON objects rather than re-declared here.
 """
@@ -10,15 +12,37 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+
+from tools import profiles as P
 
 Lang = Literal["en", "zh"]
 USER_ID_PATTERN = r"^[A-Za-z0-9_.\-]{1,64}$"
 EXERCISE_ID_PATTERN = r"^[a-z0-9_]{1,80}$"
 UserId = Annotated[str, StringConstraints(pattern=USER_ID_PATTERN)]
-Number = Union[int, float, str]          # 70, 70.5 or "70 kg"
-Names = Union[list[str], str]            # ["knee", "腰"] or "knee, 腰"
-Flag = Union[bool, str]                  # true / "yes" / "是"
+NUMBER_TEXT = r"^\s*\d{1,4}(\.\d{1,3})?\s*[a-zA-Z%\u4e00-\u9fff/]{0,8}\s*$"   # "70 kg", "30岁", "1.55"
+Word = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Names = Union[Annotated[list[Word], Field(max_length=20)], Annotated[str, StringConstraints(max_length=400)]]
+Flag = Union[bool, Literal[P._TRUE + P._FALSE]]   # true / "yes" / "是"
+
+
+def number(lo: float, hi: float, integer: bool = False, doc: str = ""):
+    """A number in [lo, hi] (what tools.profiles accepts), or text with a unit; the range is in the schema."""
+    ints = Annotated[int, Field(ge=int(lo) if float(lo).is_integer() else int(lo) + 1, le=int(hi))]
+    num = ints if integer else Union[ints, Annotated[float, Field(ge=lo, le=hi, allow_inf_nan=False)]]
+    return Annotated[Union[num, Annotated[str, StringConstraints(pattern=NUMBER_TEXT, max_length=24)]],
+                     Field(description=f"{doc} ({lo:g}-{hi:g}; or text with a unit)".strip())]
+
+
+def _lower(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def choice(field: str, values: tuple[str, ...]):
+    """One of `values` or a synonym tools.profiles knows ("增肌" → hypertrophy), any case."""
+    synonyms = tuple(w.lower() for ws in P._SYNONYMS.get(field, {}).values() for w in ws)
+    options = tuple(dict.fromkeys(values + synonyms))
+    return Annotated[Literal[options], BeforeValidator(_lower)]
 
 
 class ErrorResponse(BaseModel):
@@ -33,7 +57,8 @@ class ErrorResponse(BaseModel):
 
 def errors(*codes: int) -> dict:
     """OpenAPI `responses` entry for these error statuses."""
-    text = {400: "Bad request", 401: "Missing or wrong bearer token", 404: "Not found",
+    text = {400: "Bad request", 401: "Missing or wrong bearer token", 403: "Another user's data, or operator only",
+            404: "Not found (or a user id this server did not issue)",
             413: "Upload over FITNESSLM_MAX_UPLOAD_MB", 422: "Invalid input (field-level, bilingual)",
             503: "A model or server the request needs is unavailable"}
     return {c: {"model": ErrorResponse, "description": text.get(c, "Error")} for c in codes}
@@ -104,6 +129,7 @@ class VideoRecognition(BaseModel):
 class GalleryLabel(BaseModel):
     label: str
     count: int
+    shared: bool = Field(description="true: the operator's shared gallery; false: the user's own photos")
 
 
 class Gallery(BaseModel):
@@ -165,18 +191,20 @@ class TrainingProfileIn(BaseModel):
         {"goal": "hypertrophy", "days_per_week": 3, "minutes_per_session": 60, "age": 30, "experience": "beginner",
          "place": "gym", "limitations": ["knee"]}]})
 
-    goal: str = Field(description="strength | hypertrophy | fat_loss | endurance | general_health (or 增肌, 减脂...)")
-    days_per_week: Number = Field(description="1-7")
-    minutes_per_session: Number = Field(description="15-180")
-    age: Number = Field(description="13-100 years")
-    experience: str | None = Field(None, description="beginner | intermediate | advanced")
-    place: str | None = Field(None, description="gym | home | bodyweight")
+    goal: choice("goal", P.GOALS) = Field(description="strength | hypertrophy | fat_loss | endurance | "
+                                                      "general_health (or 增肌, 减脂...)")
+    days_per_week: number(*P.DAYS_RANGE, integer=True, doc="training days a week")
+    minutes_per_session: number(*P.MINUTES_RANGE, doc="minutes per session")
+    age: number(*P.AGE_RANGE, doc="years")
+    experience: choice("experience", P.EXPERIENCE) | None = Field(None, description="beginner | intermediate | advanced")
+    place: choice("place", P.PLACES) | None = Field(None, description="gym | home | bodyweight")
     equipment: Names | None = Field(None, description="equipment ids at hand (home); omit for a full gym")
     limitations: Names | None = Field(None, description="knee, lower_back, shoulder, wrist, elbow, hip, ankle, neck")
-    sex: str | None = Field(None, description="male | female | unspecified")
+    sex: choice("sex", P.SEXES) | None = Field(None, description="male | female")
     avoid_exercises: Names | None = None
     favour_exercises: Names | None = None
-    parq_yes: Union[list[str], dict[str, Flag], Flag, None] = Field(
+    parq_yes: Union[Annotated[list[Literal[P.PARQ_QUESTIONS]], Field(max_length=7)],
+                    dict[Literal[P.PARQ_QUESTIONS], Flag], Flag, None] = Field(
         None, description="PAR-Q questions answered yes (a list of keys, a {key: bool} map, or one yes/no)")
     acute_symptoms: Flag | None = None
     pregnant: Flag | None = None
@@ -189,30 +217,31 @@ class NutritionProfileIn(BaseModel):
         {"sex": "female", "age": 28, "height_cm": 165, "weight_kg": 60, "activity": "moderate", "goal": "lose",
          "diet": "omnivore", "cuisine": "chinese"}]})
 
-    sex: str = Field(description="male | female (or 男 / 女)")
-    age: Number = Field(description="13-100 years")
-    height_cm: Number = Field(description="100-250 cm")
-    weight_kg: Number = Field(description="25-350 kg")
-    activity: Number | None = Field(None, description="sedentary | light | moderate | active | very_active")
-    goal: str | None = Field(None, description="lose | maintain | gain")
-    rate_kg_per_week: Number | None = Field(None, description="0-2 kg a week")
-    body_fat_pct: Number | None = Field(None, description="3-60 %")
-    diet: str | None = Field(None, description="omnivore | vegetarian | vegan | pescatarian | halal")
+    sex: choice("sex", P.SEXES) = Field(description="male | female (or 男 / 女)")
+    age: number(*P.AGE_RANGE, doc="years")
+    height_cm: number(*P.HEIGHT_CM_RANGE, doc="cm")
+    weight_kg: number(*P.WEIGHT_KG_RANGE, doc="kg")
+    activity: choice("activity", P.ACTIVITY) | None = Field(
+        None, description="sedentary | light | moderate | active | very_active (or a PAL factor such as 1.55)")
+    goal: choice("nutrition_goal", P.NUTRITION_GOALS) | None = Field(None, description="lose | maintain | gain")
+    rate_kg_per_week: number(*P.RATE_KG_RANGE, doc="kg a week") | None = None
+    body_fat_pct: number(*P.BODY_FAT_PCT_RANGE, doc="%") | None = None
+    diet: choice("diet", P.DIETS) | None = Field(None, description="omnivore | vegetarian | vegan | pescatarian | halal")
     allergies: Names | None = Field(None, description="gluten, dairy, egg, soy, peanut, tree_nut, fish, shellfish, sesame")
     dislikes: Names | None = None
-    meals_per_day: Number | None = Field(None, description="2-6")
-    cuisine: str | None = Field(None, description="any | chinese | western")
+    meals_per_day: number(*P.MEALS_RANGE, integer=True, doc="meals a day") | None = None
+    cuisine: choice("cuisine", P.CUISINES) | None = Field(None, description="any | chinese | western")
     trained: Flag | None = None
     pregnant: Flag | None = None
     breastfeeding: Flag | None = None
     eating_disorder: Flag | None = None
     chronic_disease: Flag | None = None
     supervised: Flag | None = None
-    pregnancy_week: Number | None = Field(None, description="1-42 weeks (implies pregnant)")
-    postpartum_weeks: Number | None = Field(None, description="0-104 weeks after birth (with breastfeeding)")
-    target_weight_kg: Number | None = Field(None, description="25-350 kg; sets the direction and a safe rate")
-    requested_kcal: Number | None = Field(None, description="a daily calorie figure asked for; unsafe ones are refused")
-    training_days: Number | None = Field(None, description="0-7 training days a week (training/rest-day targets)")
+    pregnancy_week: number(*P.PREGNANCY_WEEK_RANGE, integer=True, doc="weeks (implies pregnant)") | None = None
+    postpartum_weeks: number(*P.POSTPARTUM_WEEKS_RANGE, integer=True, doc="weeks after birth") | None = None
+    target_weight_kg: number(*P.WEIGHT_KG_RANGE, doc="kg; sets the direction and a safe rate") | None = None
+    requested_kcal: number(*P.REQUESTED_KCAL_RANGE, doc="kcal a day asked for; unsafe ones are refused") | None = None
+    training_days: number(*P.TRAINING_DAYS_RANGE, integer=True, doc="training days a week") | None = None
 
 
 class TrainingPlanRequest(BaseModel):
@@ -302,30 +331,34 @@ class UserProfileIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"age": 30, "sex": "male", "height_cm": 180, "weight_kg": 80, "goal": "hypertrophy", "days_per_week": 3}]})
 
-    goal: str | None = None
-    days_per_week: Number | None = None
-    minutes_per_session: Number | None = None
-    age: Number | None = None
-    experience: str | None = None
-    place: str | None = None
+    goal: choice("goal", P.GOALS) | None = None
+    days_per_week: number(*P.DAYS_RANGE, integer=True) | None = None
+    minutes_per_session: number(*P.MINUTES_RANGE) | None = None
+    age: number(*P.AGE_RANGE) | None = None
+    experience: choice("experience", P.EXPERIENCE) | None = None
+    place: choice("place", P.PLACES) | None = None
     equipment: Names | None = None
     limitations: Names | None = None
-    sex: str | None = None
-    height_cm: Number | None = None
-    weight_kg: Number | None = None
-    body_fat_pct: Number | None = None
-    activity: Number | None = None
-    rate_kg_per_week: Number | None = None
-    diet: str | None = None
+    sex: choice("sex", P.SEXES) | None = None
+    height_cm: number(*P.HEIGHT_CM_RANGE) | None = None
+    weight_kg: number(*P.WEIGHT_KG_RANGE) | None = None
+    body_fat_pct: number(*P.BODY_FAT_PCT_RANGE) | None = None
+    activity: choice("activity", P.ACTIVITY) | None = None
+    rate_kg_per_week: number(*P.RATE_KG_RANGE) | None = None
+    diet: choice("diet", P.DIETS) | None = None
     allergies: Names | None = None
     dislikes: Names | None = None
-    meals_per_day: Number | None = None
-    cuisine: str | None = None
+    meals_per_day: number(*P.MEALS_RANGE, integer=True) | None = None
+    cuisine: choice("cuisine", P.CUISINES) | None = None
 
 
 class UserProfile(BaseModel):
     user_id: str
     profile: dict[str, Any]
+
+
+class NewUser(BaseModel):
+    user_id: str = Field(description="secret: the key to this user's data; send it with every request about them")
 
 
 class UserDeleted(BaseModel):

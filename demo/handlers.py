@@ -17,10 +17,6 @@ from .texts import t
 PLAN_FILES_DIR = Path(tempfile.gettempdir()) / "fitnesslm-downloads"
 
 
-def new_user_id() -> str:
-    return "u-" + uuid.uuid4().hex[:16]
-
-
 def _bi(text, lang: str) -> str:
     """A {en, zh} dict (or a plain string) in the asked language."""
     if isinstance(text, dict):
@@ -75,14 +71,15 @@ def trace_markdown(turn, lang: str) -> str:
 
 
 # -- scan ---------------------------------------------------------------------------------------------
-def scan(services, image, lang: str) -> dict:
-    """Recognise one photo or webcam frame → card Markdown, candidate confidences, demo GIFs."""
+def scan(services, image, lang: str, user_id: str | None = None) -> dict:
+    """Recognise one photo or webcam frame → card Markdown, candidate confidences, demo GIFs
+    (with the user's own "my gym" photos when `user_id` is given)."""
     from agent import render
     from tools.equipment import recognize
 
     if image is None:
         return {"markdown": t("no_image", lang), "candidates": {}, "gifs": [], "result": None}
-    result = recognize(image, services.recognizer, services.kb, lang)
+    result = recognize(image, services.recognizer_for(user_id), services.kb, lang)
     candidates = {c["name"]: float(c["confidence"]) for c in result.get("candidates", [])}
     if result["status"] == "error":
         return {"markdown": f"⚠️ {result['message']}", "candidates": {}, "gifs": [], "result": result}
@@ -125,35 +122,44 @@ def live_scan(services, state: dict | None, frame, lang: str) -> tuple[str, dict
     return f"**{res['message']}**  \n{top}  \n_{res['ms']:.0f} ms/frame_", state
 
 
-def enroll(services, image, label: str, lang: str) -> str:
-    """Add this photo to "my gym" under `label` (a catalog id or the user's own name)."""
+def enroll(services, image, label: str, lang: str, user_id: str) -> str:
+    """Add this photo to the user's own "my gym" under `label`: a catalog id, or their own name for a
+    machine (kept as "my_<name>", seen only by their recognition)."""
+    from services.galleries import gallery_label
+
     if image is None:
         return t("no_image", lang)
-    label = (label or "").strip()
-    if not label:
+    if not (label or "").strip():
         return t("need_label", lang)
-    label = label.split(" · ")[0]  # dropdown choices read "leg_press · Leg press"
     try:
-        out = services.gallery.enroll(label, [image], source="ui")
-    except ValueError as exc:   # an unusable label
-        return f"⚠️ {exc}"
+        label = gallery_label(label, services.kb, shared=False)   # dropdown choices read "leg_press · Leg press"
+    except ValueError:
+        return "⚠️ " + t("bad_label", lang)
+    gallery = services.user_gallery(user_id)
+    out = gallery.enroll(label, [image], source="ui")
     if out["errors"]:
         err = out["errors"][0]
         return "⚠️ " + (err["message_zh"] if lang == "zh" else err["message_en"])
     if out["duplicates"]:
         return t("duplicate", lang)
-    return t("enrolled", lang).format(label=out["label"], n=services.gallery.labels().get(out["label"], 0))
+    return t("enrolled", lang).format(label=out["label"], n=gallery.labels().get(out["label"], 0))
 
 
-def gallery_rows(services) -> list[list]:
-    return [[label, n] for label, n in sorted(services.gallery.labels().items())]
+def gallery_rows(services, user_id: str) -> list[list]:
+    """The user's own labels with photo counts (the shared gallery is the operator's, not listed here)."""
+    return [[label, n] for label, n in sorted(services.user_gallery(user_id).labels().items())]
 
 
-def remove_label(services, label: str, lang: str) -> str:
-    label = (label or "").split(" · ")[0].strip()
-    if not label:
+def remove_label(services, label: str, lang: str, user_id: str) -> str:
+    from services.galleries import gallery_label
+
+    if not (label or "").strip():
         return t("need_label", lang)
-    n = services.gallery.remove_label(label)
+    try:
+        label = gallery_label(label, services.kb, shared=False)
+    except ValueError:
+        return "⚠️ " + t("bad_label", lang)
+    n = services.user_gallery(user_id).remove_label(label)
     return t("removed", lang).format(n=n, label=label)
 
 
@@ -162,12 +168,12 @@ def equipment_choices(services, lang: str) -> list[str]:
 
 
 # -- video --------------------------------------------------------------------------------------------
-def video_timeline(services, path: str | None, lang: str) -> tuple[str, list[list]]:
+def video_timeline(services, path: str | None, lang: str, user_id: str | None = None) -> tuple[str, list[list]]:
     from tools.video import recognize_video
 
     if not path:
         return t("no_video", lang), []
-    res = recognize_video(path, services.recognizer, services.kb, lang)
+    res = recognize_video(path, services.recognizer_for(user_id), services.kb, lang)
     if res["status"] == "error":
         return f"⚠️ {res['message']}", []
     rows = [[f"{s['start_s']:.1f}", f"{s['end_s']:.1f}", s["name"] or t("nothing", lang),

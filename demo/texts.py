@@ -34,6 +34,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "enrolled": ("Added to my gym: {label} ({n} photos).", "已加入我的健身房：{label}（共 {n} 张照片）。"),
     "duplicate": ("That photo is already enrolled.", "这张照片已经添加过了。"),
     "removed": ("Removed {n} photos of {label}.", "已删除 {label} 的 {n} 张照片。"),
+    "bad_label": ("Pick a machine from the list, or type your own name for it (up to 60 characters, no slashes).",
+                  "请从列表中选择器械，或自己输入名称（最多 60 个字符，不含斜杠）。"),
     "need_label": ("Choose or type the equipment name first.", "请先选择或输入器械名称。"),
     "no_image": ("Please upload a photo or take a webcam snapshot first.", "请先上传照片或拍一张摄像头快照。"),
     "confidence": ("confidence", "置信度"),

@@ -2,17 +2,19 @@
 
 Tabs: Chat · Scan (photo, live webcam, enroll "my gym") · Video (equipment timeline, rep counter) ·
 Training plan · Nutrition · Library · My data. The 中文/English switch relabels every component and
-sets the language of answers, cards and plans. A random user id kept in the browser ties a visitor
-to their saved profile and history (server-side SQLite), which they can delete.
+sets the language of answers, cards and plans. A secret user id the server issues, kept in the browser
+(BrowserState), ties a visitor to their saved profile, history and "my gym" photos, which they can delete.
+Every event that reads or changes that data first passes the one access rule (services/access.py):
+the id must be one this server issued to this browser (or the caller holds the operator token).
 """
 from __future__ import annotations
-
-import secrets
 
 import gradio as gr
 import pandas as pd
 
 from config import Settings
+
+from services.access import AccessDenied
 
 from . import handlers as h
 from .texts import EXAMPLES, t, choices
@@ -32,13 +34,9 @@ def status_markdown(report: dict, lang: str = "en") -> str:
             + ", ".join(f"{k} {v}" for k, v in kb.items()))
 
 
-def _browser_secret(settings: Settings) -> str:
-    """A stable secret for the browser-stored user id, so it survives server restarts."""
-    path = settings.data_dir / "browser_state.secret"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-    return path.read_text().strip()
+# BrowserState encrypts in the browser with a key that is published in /config: it is no secret, so a
+# fixed one (ids survive restarts). What protects the id is services/access.py, not this key.
+BROWSER_STATE_KEY = "fitnesslm-user-v2"
 
 
 class _Labels:
@@ -79,7 +77,7 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
     lang0 = settings.lang
     L = _Labels()
     with gr.Blocks(title="FitnessLM") as demo:
-        user = gr.BrowserState("", storage_key="fitnesslm_user", secret=_browser_secret(settings))
+        user = gr.BrowserState("", storage_key="fitnesslm_user", secret=BROWSER_STATE_KEY)
         with gr.Row(elem_id="fitnesslm-header"):
             with gr.Column(scale=4):
                 title = gr.Markdown(f"# {t('title', lang0)}\n{t('intro', lang0)}")
@@ -245,8 +243,23 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
                            "cuisine": n_cuisine, "trained": n_trained, "allergies": n_allergy}
         form_fields = [*saved_fields.values(), *saved_nutrition.values()]
 
-        def on_load(user_id, lang_value):
-            user_id = user_id or h.new_user_id()
+        def caller(request: gr.Request | None):
+            if request is None:   # called in-process (tests, gradio's own examples): no door to pass
+                return services.access.caller({"authorization": f"Bearer {settings.api_token}"}, {})
+            return services.access.caller(request.headers, request.cookies)
+
+        def owned(request: gr.Request | None, user_id, lang_value) -> str:
+            """The one access rule for an event touching `user_id`'s data; refused → a clear error, no data."""
+            try:
+                return services.access.check_user(caller(request), user_id)
+            except AccessDenied as exc:
+                raise gr.Error(exc.message(lang_value)) from None
+
+        def on_load(user_id, lang_value, request: gr.Request):
+            try:
+                user_id = services.access.user_for_page(caller(request), user_id)
+            except AccessDenied as exc:
+                raise gr.Error(exc.message(lang_value)) from None
             profile = h.saved_form_values(services, user_id)
             fills = [gr.update(value=profile[k]) if k in profile else gr.update()
                      for k in [*saved_fields, *saved_nutrition]]
@@ -265,7 +278,8 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
         lang.change(on_lang, lang, [title, status, *labelled, *example_buttons, label_dd, eq_dd], api_name=False)
 
         # chat
-        def chat(message, history, user_id, lang_value):
+        def chat(message, history, user_id, lang_value, request: gr.Request):
+            user_id = owned(request, user_id, lang_value)
             message = message or {}
             text = (message.get("text") or "").strip()
             files = message.get("files") or []
@@ -281,7 +295,7 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
             history.append({"role": "assistant", "content": "…"})
             yield history, gr.update(value=None, interactive=False)
             answer = ""
-            for event in services.chat(user_id or "anonymous", text, image):
+            for event in services.chat(user_id, text, image):
                 if event["type"] == "delta":
                     answer += event["text"]
                     history[-1] = {"role": "assistant", "content": answer}
@@ -308,40 +322,52 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
         clear.click(lambda: [], None, chatbot, api_name=False)
 
         # scan
-        def on_scan(image, lang_value):
-            out = h.scan(services, image, lang_value)
+        def on_scan(image, user_id, lang_value, request: gr.Request):
+            out = h.scan(services, image, lang_value, owned(request, user_id, lang_value))
             return out["markdown"], out["candidates"] or None, out["gifs"]
 
-        identify.click(on_scan, [photo, lang], [card, cands, scan_gifs], api_name="scan")
+        identify.click(on_scan, [photo, user, lang], [card, cands, scan_gifs], api_name="scan")
         cam.stream(lambda frame, state, lang_value: h.live_scan(services, state, frame, lang_value),
                    [cam, live_state, lang], [live_md, live_state], stream_every=0.25, time_limit=120,
                    concurrency_limit=4, api_name=False)
 
-        def gym_frame(lang_value):
-            return _frame(h.gallery_rows(services), "label,photos", lang_value)
+        def gym_frame(user_id, lang_value):
+            return _frame(h.gallery_rows(services, user_id), "label,photos", lang_value)
 
-        enroll_btn.click(lambda img, label, lv: (h.enroll(services, img, label, lv), gym_frame(lv)),
-                         [photo, label_dd, lang], [enroll_md, gym_table], api_name=False)
-        remove_btn.click(lambda label, lv: (h.remove_label(services, label, lv), gym_frame(lv)),
-                         [label_dd, lang], [enroll_md, gym_table], api_name=False)
-        live_acc.expand(lambda lv: gym_frame(lv), lang, gym_table, api_name=False)
+        def on_enroll(img, label, user_id, lang_value, request: gr.Request):
+            user_id = owned(request, user_id, lang_value)
+            return h.enroll(services, img, label, lang_value, user_id), gym_frame(user_id, lang_value)
+
+        def on_remove(label, user_id, lang_value, request: gr.Request):
+            user_id = owned(request, user_id, lang_value)
+            return h.remove_label(services, label, lang_value, user_id), gym_frame(user_id, lang_value)
+
+        def on_gym(user_id, lang_value, request: gr.Request):
+            return gym_frame(owned(request, user_id, lang_value), lang_value)
+
+        enroll_btn.click(on_enroll, [photo, label_dd, user, lang], [enroll_md, gym_table], api_name=False)
+        remove_btn.click(on_remove, [label_dd, user, lang], [enroll_md, gym_table], api_name=False)
+        live_acc.expand(on_gym, [user, lang], gym_table, api_name=False)
 
         # video
-        def on_video(path, lang_value, progress=gr.Progress()):
+        def on_video(path, user_id, lang_value, request: gr.Request, progress=gr.Progress()):
+            user_id = owned(request, user_id, lang_value)
             progress(0.1, desc="…")
-            md, rows = h.video_timeline(services, path, lang_value)
+            md, rows = h.video_timeline(services, path, lang_value, user_id)
             progress(1.0)
             return md, _frame(rows, "start,end,equipment,confidence", lang_value)
 
-        video_btn.click(on_video, [video, lang], [video_md, video_table], api_name=False)
+        video_btn.click(on_video, [video, user, lang], [video_md, video_table], api_name=False)
         pose_btn.click(lambda path, ex, lv: h.pose_check(path, ex, lv), [video, exercise, lang], [pose_md, pose_img],
                        api_name=False)
 
         # training
-        def on_training(goal, exp, place, days, minutes, age, sex, lim, variation, user_id, lang_value):
+        def on_training(goal, exp, place, days, minutes, age, sex, lim, variation, user_id, lang_value,
+                        request: gr.Request):
+            user_id = owned(request, user_id, lang_value)
             form = {"goal": goal, "experience": exp, "place": place, "days_per_week": days,
                     "minutes_per_session": minutes, "age": age, "sex": sex, "limitations": lim or []}
-            out = h.training_plan(services, user_id or "anonymous", form, int(variation or 0), lang_value)
+            out = h.training_plan(services, user_id, form, int(variation or 0), lang_value)
             table = _frame(out["rows"], "col_day,col_exercise,col_sets,col_reps,col_rest,col_load,col_tempo,col_cue",
                            lang_value)
             chart = pd.DataFrame(out["sets"], columns=["x", "y"])
@@ -356,11 +382,12 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
 
         # nutrition
         def on_nutrition(sex, age, height, weight, bf, act, goal, rate, meals, diet, cuisine, trained, allergies,
-                         user_id, lang_value):
+                         user_id, lang_value, request: gr.Request):
+            user_id = owned(request, user_id, lang_value)
             form = {"sex": sex, "age": age, "height_cm": height, "weight_kg": weight, "body_fat_pct": bf or None,
                     "activity": act, "goal": goal, "rate_kg_per_week": rate or None, "meals_per_day": meals,
                     "diet": diet, "cuisine": cuisine, "trained": bool(trained), "allergies": allergies or []}
-            out = h.nutrition_plan(services, user_id or "anonymous", form, lang_value)
+            out = h.nutrition_plan(services, user_id, form, lang_value)
             return (out["markdown"], pd.DataFrame(out["macros"], columns=["x", "y"]),
                     _frame(out["meals"], "col_meal,col_food,col_grams,col_kcal,col_p,col_f,col_c", lang_value),
                     _frame(out["grocery"], "col_category,col_food,col_grams", lang_value), out["files"] or None)
@@ -376,12 +403,16 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
                      api_name=False)
 
         # my data
-        def on_refresh(user_id, lang_value):
-            profile, rows = h.my_data(services, user_id or "anonymous")
+        def on_refresh(user_id, lang_value, request: gr.Request):
+            profile, rows = h.my_data(services, owned(request, user_id, lang_value))
             return profile, _frame(rows, "col_when,col_kind,col_summary", lang_value)
 
+        def on_delete(user_id, lang_value, request: gr.Request):
+            """Delete everything, then carry on under a fresh id (the old one is forgotten too)."""
+            message = h.delete_my_data(services, owned(request, user_id, lang_value), lang_value)
+            return message, services.access.issue_user(caller(request))
+
         refresh.click(on_refresh, [user, lang], [profile_json, history_table], api_name=False)
-        delete_btn.click(lambda user_id, lv: h.delete_my_data(services, user_id or "anonymous", lv), [user, lang],
-                         delete_md, api_name=False).then(on_refresh, [user, lang], [profile_json, history_table],
-                                                         api_name=False)
+        delete_btn.click(on_delete, [user, lang], [delete_md, user], api_name=False).then(
+            on_refresh, [user, lang], [profile_json, history_table], api_name=False)
     return demo

@@ -7,12 +7,20 @@ gallery, the equipment recogniser, the LLM backend, the agent and the per-user s
 from __future__ import annotations
 
 import functools
+import secrets
 import threading
+import time
+from collections import OrderedDict
 from functools import cached_property
 
 from config import Settings, get_settings
 
+from .access import Access
 from .store import UserStore
+
+MAX_CONVERSATIONS = 500        # chat memories kept in RAM; the least recently used is dropped beyond this
+CONVERSATION_IDLE_S = 6 * 3600  # a memory unused this long is dropped (the saved profile reseeds it)
+MAX_MESSAGES = 24              # messages one chat memory keeps (12 turns); older ones are dropped
 
 
 class FallbackRecognizer:
@@ -38,9 +46,10 @@ class FallbackRecognizer:
 class Services:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or get_settings()
-        self._conversations: dict[str, object] = {}
+        self._conversations: OrderedDict[str, tuple[object, float]] = OrderedDict()
         self._lock = threading.Lock()
         self._user_locks: dict[str, threading.Lock] = {}
+        self._deletions: dict[str, int] = {}   # user → times deleted: a turn that started before a delete saves nothing
         self.warm: dict | None = None     # what warm_up() loaded and how long each part took
 
     @cached_property
@@ -54,10 +63,59 @@ class Services:
         return UserStore(self.settings.data_dir / "users.sqlite")
 
     @cached_property
+    def access(self) -> Access:
+        return Access(self.settings, self.store, self._server_secret())
+
+    def _server_secret(self) -> bytes:
+        """Signs the page's browser cookie; kept in the data folder (mode 600) so cookies survive restarts."""
+        path = self.settings.data_dir / "server.secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return bytes.fromhex(path.read_text().strip())
+
+    @cached_property
     def gallery(self):
+        """The shared gallery (operator-enrolled, catalog labels only): every user's recognition sees it."""
         from tools.gallery import Gallery
 
         return Gallery(self.settings.data_dir / "gallery")
+
+    def user_gallery(self, user_id: str):
+        """This user's own "my gym" photos (a folder per user); only their recognition sees them."""
+        import hashlib
+
+        from tools.gallery import Gallery
+
+        with self._lock:
+            cache = self.__dict__.setdefault("_user_galleries", OrderedDict())
+            gallery = cache.get(user_id)
+            if gallery is None:
+                folder = hashlib.sha256(user_id.encode()).hexdigest()[:32]   # no user id in a path
+                gallery = cache[user_id] = Gallery(self.settings.data_dir / "galleries" / folder,
+                                                   featurizer=getattr(self.gallery, "_featurizer", None))
+                while len(cache) > 64:
+                    cache.popitem(last=False)[1].close()
+            cache.move_to_end(user_id)
+            return gallery
+
+    def recognizer_for(self, user_id: str | None):
+        """The recogniser over the shared gallery plus this user's own photos (the shared one without a user)."""
+        if not user_id or self.settings.recognizer == "vlm":
+            return self.recognizer
+        mine = self.user_gallery(user_id)
+        if not mine.labels():
+            return self.recognizer
+        from tools.gallery import EmbeddedRecognizer
+
+        from .galleries import CombinedGallery
+
+        embedded = EmbeddedRecognizer.from_kb(self.kb, CombinedGallery(self.gallery, mine))
+        if self.recognizer is self.embedded_recognizer:
+            return embedded
+        return FallbackRecognizer(self.recognizer.primary, embedded) if isinstance(self.recognizer, FallbackRecognizer) \
+            else self.recognizer
 
     @cached_property
     def embedded_recognizer(self):
@@ -117,13 +175,25 @@ class Services:
         return timings
 
     def conversation(self, user_id: str):
-        """This user's chat memory; the saved profile seeds a new one so plans reuse what they told us."""
+        """This user's chat memory; the saved profile seeds a new one so plans reuse what they told us.
+
+        Bounded: at most MAX_CONVERSATIONS memories (least recently used dropped) and none idle for more
+        than CONVERSATION_IDLE_S; the store keeps the profile, so a dropped memory only loses the chat."""
         from agent.core import Conversation
 
+        now = time.monotonic()
         with self._lock:
-            conv = self._conversations.get(user_id)
-            if conv is None:
-                conv = self._conversations[user_id] = Conversation(profile=self.store.profile(user_id))
+            entry = self._conversations.pop(user_id, None)
+            conv = entry[0] if entry else Conversation(profile=self.store.profile(user_id))
+            self._conversations[user_id] = (conv, now)
+            while self._conversations:
+                oldest, (_, used) = next(iter(self._conversations.items()))
+                if len(self._conversations) <= MAX_CONVERSATIONS and now - used < CONVERSATION_IDLE_S:
+                    break
+                self._conversations.pop(oldest)
+                lock = self._user_locks.get(oldest)
+                if lock is not None and not lock.locked():
+                    self._user_locks.pop(oldest, None)
             return conv
 
     def chat(self, user_id: str, text: str, image=None):
@@ -134,17 +204,27 @@ class Services:
         """
         with self._lock:
             user_lock = self._user_locks.setdefault(user_id, threading.Lock())
+            deletions = self._deletions.get(user_id, 0)
         with user_lock:
             conv = self.conversation(user_id)
             for event in self.agent.stream(conv, text, image):
                 if event.get("type") == "turn":
                     turn = event["turn"]
-                    if conv.profile:
-                        self.store.save_profile(user_id, conv.profile)
-                    if turn.route != "empty":
-                        self.store.add_history(user_id, "chat", (text or "📷")[:200],
-                                               {"answer": turn.answer[:2000], "route": turn.route})
+                    del conv.messages[:-MAX_MESSAGES]
+                    with self._lock:   # a delete that came while the turn ran wins: nothing is written back
+                        if self._deletions.get(user_id, 0) == deletions:
+                            if conv.profile:
+                                self._save_profile(user_id, conv.profile)
+                            if turn.route != "empty":
+                                self.store.add_history(user_id, "chat", (text or "📷")[:200],
+                                                       {"answer": turn.answer[:2000], "route": turn.route})
                 yield event
+
+    def _save_profile(self, user_id: str, profile: dict) -> None:
+        try:
+            self.store.save_profile(user_id, profile)
+        except ValueError:   # over the size cap (facts said in chat): keep the turn, skip the save
+            pass
 
     def chat_turn(self, user_id: str, text: str, image=None):
         """The whole Turn of `chat` (for callers that do not stream)."""
@@ -165,14 +245,29 @@ class Services:
         saved = dict(profile)
         if kind == "nutrition_plan" and "goal" in saved:
             saved["nutrition_goal"] = saved.pop("goal")
-        self.store.save_profile(user_id, saved)
+        self._save_profile(user_id, saved)
         self.store.add_history(user_id, kind, summary, {"profile": profile, **payload})
 
     def forget(self, user_id: str) -> None:
-        """Delete everything kept about a user: profile, history and chat memory."""
+        """Delete everything kept about a user: profile, history, their gallery, chat memory and the id itself.
+
+        Wins over a chat turn of theirs that is still running: that turn writes nothing back."""
+        import shutil
+
         with self._lock:
+            self._deletions[user_id] = self._deletions.get(user_id, 0) + 1
             self._conversations.pop(user_id, None)
-        self.store.delete_user(user_id)
+            self.store.delete_user(user_id)
+            cached = self.__dict__.get("_user_galleries", {}).pop(user_id, None)
+        if cached is not None:
+            root = cached.root
+            cached.close()
+            shutil.rmtree(root, ignore_errors=True)
+        else:
+            import hashlib
+
+            shutil.rmtree(self.settings.data_dir / "galleries" / hashlib.sha256(user_id.encode()).hexdigest()[:32],
+                          ignore_errors=True)
 
 
 @functools.lru_cache(maxsize=1)

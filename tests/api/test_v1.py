@@ -101,9 +101,10 @@ def test_openapi_documents_every_endpoint(client):
     assert expected <= {(m, p) for p, ops in schema["paths"].items() for m in ops}
     for path, ops in schema["paths"].items():
         for op in ops.values():
-            assert op.get("summary") and "200" in op["responses"], path
+            assert op.get("summary") and ("200" in op["responses"] or "201" in op["responses"]), path
             if path.startswith("/v1"):
                 assert "401" in op["responses"] and "ErrorResponse" in str(op["responses"]["401"])
+                assert "security" not in op, path   # no token configured: no security declared
     assert {"TrainingPlanRequest", "ChatResponse", "Recognition", "ErrorResponse"} <= set(schema["components"]["schemas"])
     assert client.get("/docs").status_code == 200
 
@@ -117,7 +118,10 @@ def test_bearer_token_guards_v1_but_not_health(tmp_path):
     assert_error(api.get("/v1/gallery", headers={"Authorization": "Basic s3cret"}), 401, "unauthorized")
     assert api.get("/v1/gallery", headers={"Authorization": "Bearer s3cret"}).json() == {"labels": [], "total": 0}
     assert api.get("/health").status_code == 200
-    assert api.get("/openapi.json").json()["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    schema = api.get("/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    assert all(op.get("security") for p, ops in schema["paths"].items() if p.startswith("/v1") for op in ops.values())
+    assert "security" not in schema["paths"]["/health"]["get"]
 
 
 def test_unknown_routes_and_methods_use_the_error_shape(client):
@@ -199,23 +203,47 @@ def test_recognize_video_timeline_and_broken_videos(client, tmp_path):
 # -- gallery ---------------------------------------------------------------------------------------------------
 def test_gallery_enroll_list_and_delete(client):
     files = [("files", (f"g{i}.png", photo(GREEN, noise=i), "image/png")) for i in (1, 2)]
-    out = client.post("/v1/gallery/enroll", data={"label": "Green Rack"}, files=files).json()
-    assert out["label"] == "green_rack" and out["added"] == 2 and out["duplicates"] == 0
-    again = client.post("/v1/gallery/enroll", data={"label": "green_rack"},
+    out = client.post("/v1/gallery/enroll", data={"label": "Green Rack", "user_id": "u-gym"}, files=files).json()
+    assert out["label"] == "my_green_rack" and out["added"] == 2 and out["duplicates"] == 0   # the user's own name
+    again = client.post("/v1/gallery/enroll", data={"label": "my_green_rack", "user_id": "u-gym"},
                         files=files[:1] + [("files", ("bad.png", b"junk", "image/png"))]).json()
     assert again["added"] == 0 and again["duplicates"] == 1 and again["errors"][0]["error"] == "not_image"
-    labels = {r["label"]: r["count"] for r in client.get("/v1/gallery").json()["labels"]}
-    assert labels["green_rack"] == 2 and labels["red_machine"] == 3
-    body = assert_error(client.post("/v1/gallery/enroll", data={"label": "x"},
+    catalog = client.post("/v1/gallery/enroll", data={"label": "leg_press_machine · Leg press", "user_id": "u-gym"},
+                          files=[("files", ("lp.png", photo(BLUE, noise=7), "image/png"))]).json()
+    assert catalog["label"] == "leg_press_machine"                                                     # a catalog id stays
+    rows = client.get("/v1/gallery", params={"user_id": "u-gym"}).json()["labels"]
+    labels = {(r["label"], r["shared"]): r["count"] for r in rows}
+    assert labels[("my_green_rack", False)] == 2 and labels[("red_machine", True)] == 3
+    assert "my_green_rack" not in {r["label"] for r in client.get("/v1/gallery").json()["labels"]}  # not shared
+    assert "my_green_rack" not in {r["label"] for r in client.get("/v1/gallery", params={"user_id": "u-other"}).json()["labels"]}
+    body = assert_error(client.post("/v1/gallery/enroll", data={"label": "x", "user_id": "u-gym"},
                                     files=[("files", ("bad.png", b"junk", "image/png"))]), 422, "no_usable_images")
     assert body["fields"]["files.0"]["zh"]
-    assert_error(client.post("/v1/gallery/enroll", data={"label": ".."}, files=files), 422, "bad_label")
-    assert_error(client.post("/v1/gallery/enroll", data={"label": "x"}), 422, "invalid_request")
+    assert_error(client.post("/v1/gallery/enroll", data={"label": "..", "user_id": "u-gym"}, files=files), 422, "bad_label")
+    assert_error(client.post("/v1/gallery/enroll", data={"label": "x"}, files=files), 422, "user_required")
+    assert_error(client.post("/v1/gallery/enroll", data={"label": "leg_press_machine", "shared": "true"}, files=files),
+                 403, "operator_only")                                    # no operator token, no shared gallery
+    assert_error(client.post("/v1/gallery/enroll", data={"label": "x", "user_id": "u-gym"}), 422, "invalid_request")
     many = [("files", (f"{i}.png", photo(GREEN, noise=i), "image/png")) for i in range(11)]
-    assert_error(client.post("/v1/gallery/enroll", data={"label": "x"}, files=many), 422, "too_many_files")
-    assert client.delete("/v1/gallery/Green Rack").json() == {"label": "green_rack", "removed": 2}
-    assert_error(client.delete("/v1/gallery/green_rack"), 404, "unknown_label")
-    assert "green_rack" not in {r["label"] for r in client.get("/v1/gallery").json()["labels"]}
+    assert_error(client.post("/v1/gallery/enroll", data={"label": "x", "user_id": "u-gym"}, files=many), 422,
+                 "too_many_files")
+    assert_error(client.delete("/v1/gallery/red_machine", params={"shared": "true"}), 403, "operator_only")
+    assert_error(client.delete("/v1/gallery/Green Rack", params={"user_id": "u-other"}), 404, "unknown_label")
+    assert client.delete("/v1/gallery/Green Rack", params={"user_id": "u-gym"}).json() == {"label": "my_green_rack",
+                                                                                          "removed": 2}
+    assert_error(client.delete("/v1/gallery/green_rack", params={"user_id": "u-gym"}), 404, "unknown_label")
+
+
+def test_shared_gallery_takes_catalog_ids_with_the_operator_token(tmp_path):
+    svc = make_services(tmp_path, api_token="op")
+    api = TestClient(create_api(services=svc))
+    auth = {"Authorization": "Bearer op"}
+    files = [("files", ("p.png", photo(GREEN, noise=3), "image/png"))]
+    assert_error(api.post("/v1/gallery/enroll", data={"label": "my_thing", "shared": "true"}, files=files,
+                          headers=auth), 422, "bad_label")
+    out = api.post("/v1/gallery/enroll", data={"label": "leg_press_machine", "shared": "true"}, files=files, headers=auth)
+    assert out.status_code == 200 and out.json()["label"] == "leg_press_machine"
+    assert api.delete("/v1/gallery/leg_press_machine", params={"shared": "true"}, headers=auth).json()["removed"] == 1
 
 
 # -- GIFs and knowledge ----------------------------------------------------------------------------------------
@@ -261,11 +289,15 @@ def test_training_plan_as_json_markdown_and_ics(client):
 
 
 def test_bad_training_profiles_are_422_per_field_in_both_languages(client):
+    # the bounds are in the schema: pydantic refuses them, one message per field (not per union branch)
     body = assert_error(client.post("/v1/plans/training", json={"profile": {**TRAINING, "age": 5, "goal": "fly"},
-                                                                "lang": "zh"}), 422, "invalid_profile")
+                                                                "lang": "zh"}), 422, "invalid_request")
     assert set(body["fields"]) == {"profile.age", "profile.goal"}
-    assert "13" in body["fields"]["profile.age"]["en"] and "岁" in body["fields"]["profile.age"]["zh"]
-    assert body["message"].startswith("请修改资料")
+    assert "13" in body["fields"]["profile.age"]["en"] and "13" in body["fields"]["profile.age"]["zh"]
+    # text with a unit passes the schema and is range-checked by tools.profiles, in both languages
+    body = assert_error(client.post("/v1/plans/training", json={"profile": {**TRAINING, "age": "5 岁"}, "lang": "zh"}),
+                        422, "invalid_profile")
+    assert "岁" in body["fields"]["profile.age"]["zh"] and body["message"].startswith("请修改资料")
     missing = assert_error(client.post("/v1/plans/training", json={"profile": {"goal": "strength"}}), 422)
     assert missing["fields"]["profile.age"] == {"en": "is required", "zh": "为必填项"}
     extra = assert_error(client.post("/v1/plans/training", json={"profile": {**TRAINING, "dayz": 3}}), 422)
@@ -276,7 +308,7 @@ def test_bad_training_profiles_are_422_per_field_in_both_languages(client):
                                                                  "start_date": "9999-12-31"}), 422)
     assert "9000-12-31" in late["fields"]["start_date"]["zh"]
     parq = assert_error(client.post("/v1/plans/training", json={"profile": {**TRAINING, "parq_yes": ["maybe"]}}), 422)
-    assert set(parq["fields"]) == {"profile.parq_yes"}
+    assert {f.split(".")[1] for f in parq["fields"]} == {"parq_yes"}
     assert_error(client.post("/v1/plans/training", json=[1, 2]), 422, "invalid_request")
 
 
@@ -288,7 +320,10 @@ def test_nutrition_plan_and_its_errors(client):
     md = client.post("/v1/plans/nutrition", json={"profile": {**NUTRITION, "sex": "女"}, "format": "markdown"})
     assert md.status_code == 200 and md.text.startswith("# Nutrition plan")
     body = assert_error(client.post("/v1/plans/nutrition",
-                                    json={"profile": {**NUTRITION, "weight_kg": "heavy", "allergies": ["kryptonite"]}}),
+                                    json={"profile": {**NUTRITION, "weight_kg": "heavy"}}), 422, "invalid_request")
+    assert set(body["fields"]) == {"profile.weight_kg"}
+    body = assert_error(client.post("/v1/plans/nutrition",
+                                    json={"profile": {**NUTRITION, "weight_kg": "20 kg", "allergies": ["kryptonite"]}}),
                         422, "invalid_profile")
     assert {"profile.weight_kg", "profile.allergies"} == set(body["fields"])
     assert_error(client.post("/v1/plans/nutrition", json={"profile": NUTRITION, "format": "ics"}), 422)

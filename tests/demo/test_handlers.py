@@ -84,11 +84,14 @@ def test_enroll_needs_a_label_and_reports_duplicates(services, tmp_path):
     img = Image.new("RGB", (128, 128), (90, 90, 200))
     path = tmp_path / "m.png"
     img.save(path)
-    assert h.enroll(services, str(path), "", "en") == h.t("need_label", "en")
-    assert "leg_press" in h.enroll(services, str(path), "leg_press · Leg press", "en")
-    assert h.enroll(services, str(path), "leg_press", "en") == h.t("duplicate", "en")
-    assert h.gallery_rows(services) == [["leg_press", 1]]
-    assert "1" in h.remove_label(services, "leg_press", "en") and h.gallery_rows(services) == []
+    assert h.enroll(services, str(path), "", "en", "erin") == h.t("need_label", "en")
+    assert "leg_press_machine" in h.enroll(services, str(path), "leg_press_machine · Leg press", "en", "erin")
+    assert h.enroll(services, str(path), "leg_press_machine", "en", "erin") == h.t("duplicate", "en")
+    assert "my_corner_rack" in h.enroll(services, str(path.with_name("m.png")), "Corner rack", "en", "frank")
+    assert h.gallery_rows(services, "erin") == [["leg_press_machine", 1]]        # each user sees only their own
+    assert h.gallery_rows(services, "frank") == [["my_corner_rack", 1]] and services.gallery.labels() == {}
+    assert h.enroll(services, str(path), "a/b", "en", "erin").startswith("⚠️")
+    assert "1" in h.remove_label(services, "leg_press_machine", "en", "erin") and h.gallery_rows(services, "erin") == []
 
 
 def test_chat_saves_history_and_profile(services):
