@@ -107,3 +107,20 @@ def test_grocery_list_is_grouped_by_aisle(plan):
         if not seen or seen[-1] != a:
             assert a not in seen
             seen.append(a)
+
+
+def test_rule_protein_sources_allows_protein_powder_once_a_day(plan):
+    def twice(d):
+        for slot in ("breakfast", "lunch"):
+            next(m for m in d["meals"] if m["slot"] == slot)["items"].append(
+                {"food_id": "whey_protein_powder", "grams": 30.0, "role": "supplement"})
+    assert any("powder" in v for v in _break(plan, twice)["protein_sources"])
+
+
+def test_solver_serves_protein_powder_at_most_once_a_day():
+    from tools.nutrition import nutrition_targets, plan_meals_day
+    p = {"sex": "male", "age": 25, "height_cm": 180, "weight_kg": 80, "goal": "lose", "trained": True,
+         "diet": "vegan", "cuisine": "western", "meals_per_day": 6}
+    for d in range(3):
+        day = plan_meals_day(nutrition_targets(p), p, KB, d)
+        assert sum(it["role"] == "supplement" for m in day["meals"] for it in m["items"]) <= 1

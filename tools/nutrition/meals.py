@@ -9,7 +9,8 @@ import numpy as np
 
 from tools.profiles import NutritionProfile, parse_nutrition_profile
 from .foods import _kb_slot, _seed, allowed_foods, meal_cuisines, menu
-from .rules import MAX_DAYS_PER_FOOD, NUTRIENTS, SLOT_SHARE, SLOTS, SOLVE_TOLERANCE, TOLERANCE, TRIES_PER_LEVEL
+from .rules import (INFEASIBLE_TRIES_PER_LEVEL, MAX_DAYS_PER_FOOD, NUTRIENTS, SLOT_SHARE, SLOTS, SOLVE_TOLERANCE,
+                    TOLERANCE, TRIES_PER_LEVEL)
 from .solve import solve_day
 from .text import AISLES, SLOT_LABEL, _RELAXED_TEXT, _bi
 
@@ -89,6 +90,7 @@ def plan_meals_day(targets: dict, profile: NutritionProfile | dict, kb, day_inde
     x, cands, level, cuisines = None, [], 0, []
     for level in range(len(LEVELS)):
         opts = LEVELS[level]
+        proven = 0
         for attempt in range(TRIES_PER_LEVEL if level < 4 else 1):
             rng = random.Random(_seed(p, f"day{day_index}:{level}:{attempt}"))
             cuisines = meal_cuisines(p, slots, rng)
@@ -100,9 +102,10 @@ def plan_meals_day(targets: dict, profile: NutritionProfile | dict, kb, day_inde
             if not cands:
                 continue
             cost = np.array([rng.uniform(0, 0.4) + used_days.get(f.id, 0) for _, f in cands])
-            x = solve_day(cands, [(s, cuisines[slots.index(s)], share[s]) for s in free], targets, opts, cost,
-                          kept_totals)
-            if x is not None:
+            x, infeasible = solve_day(cands, [(s, cuisines[slots.index(s)], share[s]) for s in free], targets, opts,
+                                      cost, kept_totals, sum(it.get("role") == "supplement" for it in kept))
+            proven += infeasible
+            if x is not None or proven >= INFEASIBLE_TRIES_PER_LEVEL:
                 break
         if x is not None:
             break

@@ -8,6 +8,7 @@ from tools.profiles import NutritionProfile
 from .foods import _kb_slot, allowed_foods
 from .rules import AMDR, DAY_FOOD_MASS_G, DAY_FOOD_MASS_G_PER_KCAL, PROTEIN_REACH, SLOTS, SLOT_SHARE, SLOT_SHARE_BAND
 from .targets import _fiber_correction_kcal
+from .templates import PLAN_CUISINES
 from .text import _bi
 
 
@@ -18,7 +19,8 @@ def fit_protein_to_foods(targets: dict, profile: NutritionProfile, kb) -> dict:
     day's food mass - maximises protein at the calorie and fat targets. If the target is above 85% of that
     maximum (room for fruit, grains and variety), protein is set there and carbohydrate takes the energy back.
     """
-    foods = allowed_foods(profile, kb)
+    foods = [f for f in allowed_foods(profile, kb)   # a Chinese plan's protein comes from Chinese dishes
+             if profile.cuisine not in PLAN_CUISINES or profile.cuisine in f.facts.cuisines]
     slots = SLOTS[profile.meals_per_day]
     pairs = [(j, f) for j, s in enumerate(slots) for f in foods if _kb_slot(s) in f.meal_slots]
     if not pairs:

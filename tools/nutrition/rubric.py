@@ -7,7 +7,7 @@ relaxation level the day states.
 """
 from __future__ import annotations
 
-from .rules import (ADDED_SUGAR_MAX_G, FRUIT_G, NUTRIENTS, SAT_FAT_MAX_SHARE, SLOT_SHARE, SLOT_SHARE_BAND,
+from .rules import (ADDED_SUGAR_MAX_G, FRUIT_G, MAX_SUPPLEMENTS_PER_DAY, NUTRIENTS, SAT_FAT_MAX_SHARE, SLOT_SHARE, SLOT_SHARE_BAND,
                     SODIUM_MAX_MG, TOLERANCE, VEG_G)
 from .solve import unit_bounds
 from .templates import (MAX_PER_CATEGORY_PER_MEAL, MAX_PROTEIN_DENSE_PER_MEAL, PLAN_CUISINES, SNACK_ITEMS,
@@ -70,7 +70,7 @@ def rule_protein_sources(day: dict, profile, targets: dict, kb) -> list[str]:
             if cats.count(c) > MAX_PER_CATEGORY_PER_MEAL:
                 out.append(f"{meal['slot']}: {cats.count(c)} foods of category {c}")
         powder += sum(f.facts.role == "supplement" for f in foods)
-    if powder > 1:
+    if powder > MAX_SUPPLEMENTS_PER_DAY:
         out.append(f"protein powder/shake {powder} times in a day")
     return out
 

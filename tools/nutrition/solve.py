@@ -12,7 +12,8 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
-from .rules import (ADDED_SUGAR_MAX_G, FRUIT_G, NUTRIENTS, SAT_FAT_MAX_SHARE, SLOT_SHARE_BAND, SODIUM_MAX_MG,
+from .rules import (ADDED_SUGAR_MAX_G, FRUIT_G, MAX_SUPPLEMENTS_PER_DAY, NUTRIENTS, SAT_FAT_MAX_SHARE,
+                    SLOT_SHARE_BAND, SODIUM_MAX_MG,
                     ROUNDING_MARGIN, SOLVER_TIME_LIMIT_S, VEG_G)
 from .templates import MAX_PER_CATEGORY_PER_MEAL, MAX_PROTEIN_DENSE_PER_MEAL, SNACK_ITEMS, patterns_for, slot_kind
 
@@ -38,12 +39,15 @@ def per_unit(food) -> np.ndarray:
 
 
 def solve_day(cands: list[tuple[int, object]], meals: list[tuple[str, str, float]], targets: dict, rules: dict,
-              cost: np.ndarray, kept: np.ndarray | None = None) -> np.ndarray | None:
-    """Units per candidate (0 = not served), or None when this level's rules cannot all be met.
+              cost: np.ndarray, kept: np.ndarray | None = None,
+              kept_supplements: int = 0) -> tuple[np.ndarray | None, bool]:
+    """(units per candidate (0 = not served) or None when this level's rules cannot all be met, and whether
+    HiGHS proved this sample infeasible, so that the caller stops re-sampling a level that cannot work).
 
     cands: (meal index, food); meals: (slot, cuisine, share of the day's energy) per meal to solve; rules: tol
     (None = best effort, minimise the summed % error), day (the food-quality day rules), band (meal energy
-    shares); kept: the day's totals (as _per_unit) of meals already fixed, which the rest must complete."""
+    shares); kept: the day's totals (as per_unit) of meals already fixed, which the rest must complete;
+    kept_supplements: protein powders among those fixed meals."""
     m = len(cands)
     kcal = targets["kcal"]
     goal = np.array([targets[k] for k in NUTRIENTS], float)
@@ -99,6 +103,9 @@ def solve_day(cands: list[tuple[int, object]], meals: list[tuple[str, str, float
     for members in by_food.values():   # a food in one meal a day
         if len(members) > 1:
             row([m + i for i in members], [1] * len(members), 0, 1)
+    powders = [m + i for i, (_, f) in enumerate(cands) if f.facts.role == "supplement"]
+    if powders:                        # protein powder once a day at most (kept meals already count)
+        row(powders, [1] * len(powders), 0, max(0, MAX_SUPPLEMENTS_PER_DAY - kept_supplements))
     if rules["day"]:                   # 中国居民膳食指南 2022 and WHO day rules (rules.py)
         for k, (a, b) in zip(range(4, 10), ((targets["fiber_min_g"], np.inf),
                                             (0, SODIUM_MAX_MG * rules.get("sodium_scale", 1.0)),
@@ -112,6 +119,7 @@ def solve_day(cands: list[tuple[int, object]], meals: list[tuple[str, str, float
     A_csr = coo_matrix((v_i, (r_i, c_i)), shape=(len(lo), n_var)).tocsr()
     # Stage 1 chooses dishes (binary) with continuous portions inside ROUNDING_MARGIN of each band, so that
     # stage 2 can round to whole units / gram steps and repair; HiGHS finds such points in a few ms.
+    infeasible = False
     for margin in ((ROUNDING_MARGIN, 0.0) if tol is not None else (0.0,)):
         dev_max = np.tile(goal * tol * (1 - margin), 2) if tol is not None else np.full(8, np.inf)
         res = milp(c, integrality=np.concatenate([np.zeros(m), np.ones(m + len(pats)), np.zeros(8)]),
@@ -120,12 +128,13 @@ def solve_day(cands: list[tuple[int, object]], meals: list[tuple[str, str, float
                    options={"time_limit": SOLVER_TIME_LIMIT_S * (1 if tol is not None else 4),
                             "mip_rel_gap": 1.0 if tol is not None else 0.2})
         if res.x is None:
+            infeasible = res.status == 2   # proven infeasible (1 would be the time limit)
             continue
         used = np.flatnonzero(res.x[m:2 * m] > 0.5)
         x = _repair(used, res.x[:m], A, lo_u, hi_u, cands, meals, targets, rules, kept)
         if x is not None:
-            return x
-    return None
+            return x, False
+    return None, infeasible
 
 
 def _limits(cands, used, meals, targets: dict, rules: dict, kept: np.ndarray):
