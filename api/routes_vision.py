@@ -13,7 +13,7 @@ from config import Settings
 from .deps import caller, check_user, file_limit_bytes, get_services, get_settings, pick_lang
 from .errors import ApiError
 from .limits import MAX_ENROLL_FILES, read_upload, too_large_error
-from .schemas import EnrollResult, Gallery, GalleryRemoved, Lang, Recognition, UserId, VideoRecognition, errors
+from .schemas import LABEL_PATTERN, USER_ID_PATTERN, EnrollResult, Gallery, GalleryRemoved, Lang, Recognition, UserId, VideoRecognition, errors
 
 router = APIRouter(tags=["vision"])
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
@@ -102,44 +102,12 @@ def _label(label: str, lang: str, services, shared: bool) -> str:
                        f"标签 {label!r} 无效：{msg['zh']}。", lang, fields={"label": msg}) from exc
 
 
-def _gallery(request: Request, services, user_id: str | None, shared: bool):
-    """The gallery a request may change: the caller's own, or the shared one with the operator token."""
-    if shared:
-        services.access.check_operator(caller(request))
-        return services.gallery
-    if not user_id:
-        raise ApiError(422, "user_required", "Name your user_id (your own gallery), or shared=true with the "
-                       "operator token.", "请提供 user_id（你自己的图库），或使用运营方令牌并设置 shared=true。",
-                       fields={"user_id": {"en": "is required", "zh": "为必填项"}})
-    return services.user_gallery(check_user(request, user_id))
+def _shared_gallery(request: Request, services):
+    services.access.check_operator(caller(request))
+    return services.gallery
 
 
-@router.get("/gallery", response_model=Gallery, tags=["gallery"], summary="Enrolled labels with photo counts",
-            responses=errors(401, 403, 404, 422))
-def gallery_labels(request: Request, user_id: UserId | None = Query(None, description="also list this user's own photos"),
-                   services=Depends(get_services)):
-    """The shared gallery's labels (shared: true) and, with user_id, that user's own (shared: false)."""
-    rows = [{"label": k, "count": n, "shared": True} for k, n in sorted(services.gallery.labels().items())]
-    if user_id:
-        rows += [{"label": k, "count": n, "shared": False}
-                 for k, n in sorted(services.user_gallery(check_user(request, user_id)).labels().items())]
-    return {"labels": rows, "total": sum(r["count"] for r in rows)}
-
-
-@router.post("/gallery/enroll", response_model=EnrollResult, tags=["gallery"],
-             summary="Add photos of one machine of your gym under a label", responses=errors(401, 403, 404, 413, 422))
-def gallery_enroll(request: Request,
-                   label: str = Form(min_length=1, max_length=200,
-                                     description="a catalog id ('leg_press') or your own name ('我的推胸机' → 'my_我的推胸机')"),
-                   files: list[UploadFile] = File(description=f"1-{MAX_ENROLL_FILES} photos"),
-                   user_id: UserId | None = Form(None, description="whose gallery (needed unless shared)"),
-                   shared: bool = Form(False, description="the shared gallery: operator token, catalog ids only"),
-                   lang: Lang | None = Form(None),
-                   services=Depends(get_services), settings: Settings = Depends(get_settings)):
-    """Bad or duplicate photos are reported per file; 422 when none could be used."""
-    lang = pick_lang(lang, settings)
-    gallery = _gallery(request, services, user_id, shared)
-    label = _label(label, lang, services, shared)
+def _enroll(gallery, label: str, files: list[UploadFile], lang: str, settings: Settings) -> dict:
     if not 1 <= len(files) <= MAX_ENROLL_FILES:
         raise ApiError(422, "too_many_files", f"Send 1-{MAX_ENROLL_FILES} photos per request.",
                        f"每次请发送 1-{MAX_ENROLL_FILES} 张照片。", lang)
@@ -154,17 +122,70 @@ def gallery_enroll(request: Request,
     return out
 
 
-@router.delete("/gallery/{label}", response_model=GalleryRemoved, tags=["gallery"],
-               summary="Remove every photo enrolled under a label", responses=errors(401, 403, 404, 422))
-def gallery_remove(request: Request, label: str = PathParam(min_length=1, max_length=200),
-                   user_id: UserId | None = Query(None, description="whose gallery (needed unless shared)"),
-                   shared: bool = Query(False, description="the shared gallery: operator token"),
-                   lang: Lang | None = None, services=Depends(get_services), settings: Settings = Depends(get_settings)):
-    lang = pick_lang(lang, settings)
-    gallery = _gallery(request, services, user_id, shared)
-    label = _label(label, lang, services, shared)
+def _remove(gallery, label: str, lang: str) -> dict:
     removed = gallery.remove_label(label)
     if not removed:
         raise ApiError(404, "unknown_label", f"No photos are enrolled under {label!r}.",
                        f"标签 {label!r} 下没有照片。", lang)
     return {"label": label, "removed": removed}
+
+
+@router.get("/gallery", response_model=Gallery, tags=["gallery"], summary="Enrolled labels with photo counts",
+            responses=errors(401, 403, 404, 422))
+def gallery_labels(request: Request, user_id: str | None = Query(None, pattern=USER_ID_PATTERN,
+                                                                 description="also list this user's own photos"),
+                   services=Depends(get_services)):
+    """The shared gallery's labels (shared: true) and, with user_id, that user's own (shared: false)."""
+    rows = [{"label": k, "count": n, "shared": True} for k, n in sorted(services.gallery.labels().items())]
+    if user_id:
+        rows += [{"label": k, "count": n, "shared": False}
+                 for k, n in sorted(services.user_gallery(check_user(request, user_id)).labels().items())]
+    return {"labels": rows, "total": sum(r["count"] for r in rows)}
+
+
+LabelForm = Form(min_length=1, max_length=50, pattern=LABEL_PATTERN, description="a catalog id ('leg_press_machine') or your own name "
+                                                           "('我的推胸机' → 'my_我的推胸机')")
+FilesForm = File(description=f"1-{MAX_ENROLL_FILES} photos")
+
+
+@router.post("/gallery/enroll", response_model=EnrollResult, tags=["gallery"],
+             summary="Add photos of one machine of your gym to your own gallery", responses=errors(401, 403, 404, 413, 422))
+def gallery_enroll(request: Request, label: str = LabelForm, files: list[UploadFile] = FilesForm,
+                   user_id: UserId = Form(description="whose gallery: only their recognition uses these photos"),
+                   lang: Lang | None = Form(None), services=Depends(get_services),
+                   settings: Settings = Depends(get_settings)):
+    """Bad or duplicate photos are reported per file; 422 when none could be used."""
+    lang = pick_lang(lang, settings)
+    gallery = services.user_gallery(check_user(request, user_id))
+    return _enroll(gallery, _label(label, lang, services, shared=False), files, lang, settings)
+
+
+@router.delete("/gallery/{label}", response_model=GalleryRemoved, tags=["gallery"],
+               summary="Remove every photo of a label from your own gallery", responses=errors(401, 403, 404, 422))
+def gallery_remove(request: Request, label: str = PathParam(min_length=1, max_length=50, pattern=LABEL_PATTERN),
+                   user_id: str = Query(pattern=USER_ID_PATTERN, description="whose gallery"), lang: Lang | None = None,
+                   services=Depends(get_services), settings: Settings = Depends(get_settings)):
+    lang = pick_lang(lang, settings)
+    gallery = services.user_gallery(check_user(request, user_id))
+    return _remove(gallery, _label(label, lang, services, shared=False), lang)
+
+
+@router.post("/gallery/shared/enroll", response_model=EnrollResult, tags=["gallery"],
+             summary="Operator: add photos to the shared gallery (catalog ids only)", responses=errors(401, 403, 413, 422))
+def shared_gallery_enroll(request: Request, label: str = Form(min_length=1, max_length=50, pattern=LABEL_PATTERN, description="a catalog id"),
+                          files: list[UploadFile] = FilesForm, lang: Lang | None = Form(None),
+                          services=Depends(get_services), settings: Settings = Depends(get_settings)):
+    """Every user's recognition sees these photos, so only the operator (FITNESSLM_API_TOKEN) may add them."""
+    lang = pick_lang(lang, settings)
+    gallery = _shared_gallery(request, services)
+    return _enroll(gallery, _label(label, lang, services, shared=True), files, lang, settings)
+
+
+@router.delete("/gallery/shared/{label}", response_model=GalleryRemoved, tags=["gallery"],
+               summary="Operator: remove a label from the shared gallery", responses=errors(401, 403, 404, 422))
+def shared_gallery_remove(request: Request, label: str = PathParam(min_length=1, max_length=50, pattern=LABEL_PATTERN),
+                          lang: Lang | None = None, services=Depends(get_services),
+                          settings: Settings = Depends(get_settings)):
+    lang = pick_lang(lang, settings)
+    gallery = _shared_gallery(request, services)
+    return _remove(gallery, _label(label, lang, services, shared=True), lang)

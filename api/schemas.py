@@ -19,19 +19,27 @@ from tools import profiles as P
 Lang = Literal["en", "zh"]
 USER_ID_PATTERN = r"^[A-Za-z0-9_.\-]{1,64}$"
 EXERCISE_ID_PATTERN = r"^[a-z0-9_]{1,80}$"
-UserId = Annotated[str, StringConstraints(pattern=USER_ID_PATTERN)]
+UserId = Annotated[str, StringConstraints(pattern=USER_ID_PATTERN, max_length=64)]
 NUMBER_TEXT = r"^\s*\d{1,4}(\.\d{1,3})?\s*[a-zA-Z%\u4e00-\u9fff/]{0,8}\s*$"   # "70 kg", "30岁", "1.55"
 Word = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Names = Union[Annotated[list[Word], Field(max_length=20)], Annotated[str, StringConstraints(max_length=400)]]
 Flag = Union[bool, Literal[P._TRUE + P._FALSE]]   # true / "yes" / "是"
 
 
-def number(lo: float, hi: float, integer: bool = False, doc: str = ""):
-    """A number in [lo, hi] (what tools.profiles accepts), or text with a unit; the range is in the schema."""
+def number(lo: float, hi: float, integer: bool = False, doc: str = "", text: bool = True):
+    """A number in [lo, hi] (what tools.profiles accepts); with `text`, also text with a unit ("70 kg"), which
+    is stored as said and range-checked when a planner uses it. Planner requests take numbers only, so
+    their schema is the whole check."""
     ints = Annotated[int, Field(ge=int(lo) if float(lo).is_integer() else int(lo) + 1, le=int(hi))]
     num = ints if integer else Union[ints, Annotated[float, Field(ge=lo, le=hi, allow_inf_nan=False)]]
+    if not text:
+        return Annotated[num, Field(description=f"{doc} ({lo:g}-{hi:g})".strip())]
     return Annotated[Union[num, Annotated[str, StringConstraints(pattern=NUMBER_TEXT, max_length=24)]],
                      Field(description=f"{doc} ({lo:g}-{hi:g}; or text with a unit)".strip())]
+
+
+def plan_number(lo: float, hi: float, integer: bool = False, doc: str = ""):
+    return number(lo, hi, integer, doc, text=False)
 
 
 def _lower(value):
@@ -43,6 +51,22 @@ def choice(field: str, values: tuple[str, ...]):
     synonyms = tuple(w.lower() for ws in P._SYNONYMS.get(field, {}).values() for w in ws)
     options = tuple(dict.fromkeys(values + synonyms))
     return Annotated[Literal[options], BeforeValidator(_lower)]
+
+
+def _words_of(value):
+    """"knee, 腰" → ["knee", "腰"]: the list form is what the schema describes."""
+    if isinstance(value, str):
+        import re
+
+        return [w for w in re.split(r"[,，、;；]\s*", value) if w.strip()]
+    return value
+
+
+Limitations = Annotated[list[choice("limitation", P.LIMITATIONS)], Field(max_length=len(P.LIMITATIONS)),
+                        BeforeValidator(_words_of)]
+Allergies = Annotated[list[Annotated[Literal[tuple(dict.fromkeys(P.ALLERGENS + tuple(P._ALLERGEN_WORDS)))],
+                                     BeforeValidator(_lower)]], Field(max_length=20), BeforeValidator(_words_of)]
+LABEL_PATTERN = r"^[^/\\\x00-\x1f\x7f-\x9f]*[^/\\\s\x00-\x1f\x7f-\x9f][^/\\\x00-\x1f\x7f-\x9f]*$"
 
 
 class ErrorResponse(BaseModel):
@@ -61,6 +85,7 @@ def errors(*codes: int) -> dict:
             404: "Not found (or a user id this server did not issue)",
             413: "Upload over FITNESSLM_MAX_UPLOAD_MB", 422: "Invalid input (field-level, bilingual)",
             503: "A model or server the request needs is unavailable"}
+    codes = tuple(sorted({400, *codes}))   # 400: a body that is not JSON / not multipart at all
     return {c: {"model": ErrorResponse, "description": text.get(c, "Error")} for c in codes}
 
 
@@ -185,7 +210,7 @@ class KnowledgeAnswer(BaseModel):
 
 # -- plans ---------------------------------------------------------------------------------------------
 class TrainingProfileIn(BaseModel):
-    """Who the week is for. Required: goal, days_per_week, minutes_per_session, age."""
+    """Who the week is for. Required: goal, days_per_week, minutes_per_session."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"goal": "hypertrophy", "days_per_week": 3, "minutes_per_session": 60, "age": 30, "experience": "beginner",
@@ -193,13 +218,14 @@ class TrainingProfileIn(BaseModel):
 
     goal: choice("goal", P.GOALS) = Field(description="strength | hypertrophy | fat_loss | endurance | "
                                                       "general_health (or 增肌, 减脂...)")
-    days_per_week: number(*P.DAYS_RANGE, integer=True, doc="training days a week")
-    minutes_per_session: number(*P.MINUTES_RANGE, doc="minutes per session")
-    age: number(*P.AGE_RANGE, doc="years")
+    days_per_week: plan_number(*P.DAYS_RANGE, integer=True, doc="training days a week")
+    minutes_per_session: plan_number(*P.MINUTES_RANGE, integer=True, doc="minutes per session")
+    age: plan_number(*getattr(P, "TRAINING_AGE_RANGE", P.AGE_RANGE), integer=True, doc="years") | None = Field(
+        None, description="years; omitted = an adult is assumed")
     experience: choice("experience", P.EXPERIENCE) | None = Field(None, description="beginner | intermediate | advanced")
     place: choice("place", P.PLACES) | None = Field(None, description="gym | home | bodyweight")
     equipment: Names | None = Field(None, description="equipment ids at hand (home); omit for a full gym")
-    limitations: Names | None = Field(None, description="knee, lower_back, shoulder, wrist, elbow, hip, ankle, neck")
+    limitations: Limitations | None = Field(None, description="knee, lower_back, shoulder, wrist, elbow, hip, ankle, neck")
     sex: choice("sex", P.SEXES) | None = Field(None, description="male | female")
     avoid_exercises: Names | None = None
     favour_exercises: Names | None = None
@@ -218,18 +244,18 @@ class NutritionProfileIn(BaseModel):
          "diet": "omnivore", "cuisine": "chinese"}]})
 
     sex: choice("sex", P.SEXES) = Field(description="male | female (or 男 / 女)")
-    age: number(*P.AGE_RANGE, doc="years")
-    height_cm: number(*P.HEIGHT_CM_RANGE, doc="cm")
-    weight_kg: number(*P.WEIGHT_KG_RANGE, doc="kg")
+    age: plan_number(*P.AGE_RANGE, integer=True, doc="years")
+    height_cm: plan_number(*P.HEIGHT_CM_RANGE, doc="cm")
+    weight_kg: plan_number(*P.WEIGHT_KG_RANGE, doc="kg")
     activity: choice("activity", P.ACTIVITY) | None = Field(
         None, description="sedentary | light | moderate | active | very_active (or a PAL factor such as 1.55)")
     goal: choice("nutrition_goal", P.NUTRITION_GOALS) | None = Field(None, description="lose | maintain | gain")
-    rate_kg_per_week: number(*P.RATE_KG_RANGE, doc="kg a week") | None = None
-    body_fat_pct: number(*P.BODY_FAT_PCT_RANGE, doc="%") | None = None
+    rate_kg_per_week: plan_number(*P.RATE_KG_RANGE, doc="kg a week") | None = None
+    body_fat_pct: plan_number(*P.BODY_FAT_PCT_RANGE, doc="%") | None = None
     diet: choice("diet", P.DIETS) | None = Field(None, description="omnivore | vegetarian | vegan | pescatarian | halal")
-    allergies: Names | None = Field(None, description="gluten, dairy, egg, soy, peanut, tree_nut, fish, shellfish, sesame")
+    allergies: Allergies | None = Field(None, description="gluten, dairy, egg, soy, peanut, tree_nut, fish, shellfish, sesame")
     dislikes: Names | None = None
-    meals_per_day: number(*P.MEALS_RANGE, integer=True, doc="meals a day") | None = None
+    meals_per_day: plan_number(*P.MEALS_RANGE, integer=True, doc="meals a day") | None = None
     cuisine: choice("cuisine", P.CUISINES) | None = Field(None, description="any | chinese | western")
     trained: Flag | None = None
     pregnant: Flag | None = None
@@ -237,11 +263,11 @@ class NutritionProfileIn(BaseModel):
     eating_disorder: Flag | None = None
     chronic_disease: Flag | None = None
     supervised: Flag | None = None
-    pregnancy_week: number(*P.PREGNANCY_WEEK_RANGE, integer=True, doc="weeks (implies pregnant)") | None = None
-    postpartum_weeks: number(*P.POSTPARTUM_WEEKS_RANGE, integer=True, doc="weeks after birth") | None = None
-    target_weight_kg: number(*P.WEIGHT_KG_RANGE, doc="kg; sets the direction and a safe rate") | None = None
-    requested_kcal: number(*P.REQUESTED_KCAL_RANGE, doc="kcal a day asked for; unsafe ones are refused") | None = None
-    training_days: number(*P.TRAINING_DAYS_RANGE, integer=True, doc="training days a week") | None = None
+    pregnancy_week: plan_number(*P.PREGNANCY_WEEK_RANGE, integer=True, doc="weeks (implies pregnant)") | None = None
+    postpartum_weeks: plan_number(*P.POSTPARTUM_WEEKS_RANGE, integer=True, doc="weeks after birth") | None = None
+    target_weight_kg: plan_number(*P.WEIGHT_KG_RANGE, doc="kg; sets the direction and a safe rate") | None = None
+    requested_kcal: plan_number(*P.REQUESTED_KCAL_RANGE, doc="kcal a day asked for; unsafe ones are refused") | None = None
+    training_days: plan_number(*P.TRAINING_DAYS_RANGE, integer=True, doc="training days a week") | None = None
 
 
 class TrainingPlanRequest(BaseModel):
@@ -251,8 +277,8 @@ class TrainingPlanRequest(BaseModel):
     variation: int = Field(0, ge=0, le=10_000, description="another valid plan for the same profile")
     format: Literal["json", "markdown", "ics"] = Field("json", description="json | markdown | ics (calendar)")
     lang: Lang | None = Field(None, description="language of Markdown/ICS text (default: server language)")
-    start_date: dt.date | None = Field(None, description="ICS only: first week starts on or after this date "
-                                                         "(1900-01-01 to 9000-12-31)")
+    start_date: Annotated[dt.date, Field(json_schema_extra={"pattern": r"^(19|[2-8]\d)\d\d-\d\d-\d\d$"})] | None = Field(
+        None, description="ICS only: first week starts on or after this date (1900-01-01 to 8999-12-31)")
     weeks: int = Field(1, ge=1, le=4, description="ICS only: weeks of the 4-week block to export")
     user_id: UserId | None = Field(None, description="save the profile and the plan to this user's history")
 
