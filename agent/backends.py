@@ -5,14 +5,25 @@
   base64 data URLs in `image_url` parts), vLLM or Ollama. Plain HTTP, no SDK.
 - fake: queued replies for tests.
 `create_backend(name, settings)` is the registry; an unknown name lists the known ones.
+
+A served model fails in more ways than "down": it hangs, streams forever, answers 500, or answers
+malformed or empty JSON. Each of these is a BackendError here: every server call has a wall-clock
+deadline (not just a per-read timeout), a stream stops after a cap of chunks, and an empty reply is an
+error. `FallbackBackend` is the circuit breaker: after a failure the server is skipped (local model)
+for `retry_after_s`, then tried again, so a hung server costs one deadline per turn, not one per step.
 """
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections import deque
 from typing import Iterator
 
 import httpx
+
+STREAM_CHUNK_SLACK = 2.0    # a stream may send this many chunks per requested token before it is cut off
+RETRY_AFTER_S = 30.0        # circuit breaker: seconds a failed server is skipped before it is tried again
 
 
 class BackendError(RuntimeError):
@@ -62,8 +73,12 @@ class OpenAICompatibleBackend:
             raise ValueError("the openai backend needs FITNESSLM_LLM_URL, e.g. http://127.0.0.1:23333/v1")
         self.base_url = base_url.rstrip("/")
         self.model = model
+        self.timeout_s = float(timeout_s)   # wall clock for a whole call, connect to last byte
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = httpx.Client(timeout=timeout_s, headers=headers, transport=transport)
+
+    def _over(self, start: float) -> bool:
+        return time.monotonic() - start > self.timeout_s
 
     def _payload(self, messages, max_tokens, temperature, json_schema, stream=False) -> dict:
         payload = {"model": self.model, "messages": messages, "max_tokens": max_tokens,
@@ -79,34 +94,53 @@ class OpenAICompatibleBackend:
             resp = self._client.post(f"{self.base_url}/chat/completions",
                                      json=self._payload(messages, max_tokens, temperature, json_schema))
             resp.raise_for_status()
-            return resp.json()["choices"][0]["message"]["content"] or ""
+            content = resp.json()["choices"][0]["message"]["content"]
         except httpx.TimeoutException as exc:
             raise BackendError(f"{self.base_url} timed out") from exc
         except httpx.HTTPError as exc:
             raise BackendError(f"{self.base_url}: {exc}") from exc
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise BackendError(f"{self.base_url} sent a malformed reply") from exc
+        if not isinstance(content, str) or not content.strip():
+            raise BackendError(f"{self.base_url} sent an empty reply")
+        return content
 
     def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0,
                json_schema: dict | None = None) -> Iterator[str]:
-        """The reply in pieces as the server sends them (server-sent events, `stream: true`)."""
+        """The reply in pieces as the server sends them (server-sent events, `stream: true`).
+
+        Bounded: at most max_tokens × STREAM_CHUNK_SLACK chunks and `timeout_s` of wall clock; a stream
+        cut off after some text ends there (what was shown stays), one with no text at all is an error.
+        Leaving the loop (the client went away) closes the connection."""
+        start, chunks, sent = time.monotonic(), 0, False
+        cap = max(8, int(max_tokens * STREAM_CHUNK_SLACK))
         try:
             with self._client.stream("POST", f"{self.base_url}/chat/completions",
                                      json=self._payload(messages, max_tokens, temperature, json_schema, True)) as resp:
                 resp.raise_for_status()
                 for line in resp.iter_lines():
-                    if not line.startswith("data:") or line[5:].strip() == "[DONE]":
+                    if self._over(start) or chunks >= cap:
+                        if sent:
+                            return            # a runaway stream: keep what was said, stop reading
+                        raise BackendError(f"{self.base_url} sent no text within {self.timeout_s:.0f} s")
+                    if not line.startswith("data:"):
                         continue
+                    if line[5:].strip() == "[DONE]":
+                        break
+                    chunks += 1
                     choices = json.loads(line[5:])["choices"]
                     delta = (choices[0].get("delta") or {}) if choices else {}
                     if delta.get("content"):
+                        sent = True
                         yield delta["content"]
         except httpx.TimeoutException as exc:
             raise BackendError(f"{self.base_url} timed out") from exc
         except httpx.HTTPError as exc:
             raise BackendError(f"{self.base_url}: {exc}") from exc
-        except (KeyError, IndexError, TypeError, ValueError) as exc:
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
             raise BackendError(f"{self.base_url} sent a malformed stream") from exc
+        if not sent:
+            raise BackendError(f"{self.base_url} sent an empty reply")
 
     def is_ready(self) -> bool:
         try:
@@ -145,15 +179,20 @@ class FakeBackend:
 
 
 class FallbackBackend:
-    """Use the server while it answers; on an error or timeout switch to the local model.
+    """Use the server while it answers; on an error switch to the local model — a circuit breaker.
 
-    `active` says which one served the last call, so the UI and /health can show the fallback.
+    After a failure the server is skipped for `retry_after_s` (calls go straight to the local model),
+    then tried again. `active` names the backend that served the last call and `last_error` the last
+    failure (with `last_error_at`), so the UI and /health can say which answered and why.
     """
 
-    def __init__(self, primary, fallback):
+    def __init__(self, primary, fallback, retry_after_s: float = RETRY_AFTER_S):
         self.primary, self.fallback = primary, fallback
+        self.retry_after_s = retry_after_s
         self.active = primary.name
-        self.last_error = ""
+        self.last_error, self.last_error_at = "", None
+        self._down_until = 0.0
+        self._lock = threading.Lock()
 
     @property
     def name(self) -> str:
@@ -163,14 +202,34 @@ class FallbackBackend:
     def supports_images(self) -> bool:
         return self.active == self.primary.name and self.primary.supports_images
 
+    @property
+    def primary_down(self) -> bool:
+        """True while the breaker is open (the server failed less than retry_after_s ago)."""
+        return time.monotonic() < self._down_until
+
+    def _failed(self, exc: Exception) -> None:
+        with self._lock:
+            self.last_error, self.last_error_at = str(exc), time.time()
+            self._down_until = time.monotonic() + self.retry_after_s
+            self.active = self.fallback.name
+
+    def _served(self, backend) -> None:
+        with self._lock:
+            self.active = backend.name
+            if backend is self.primary:
+                self._down_until = 0.0
+
     def chat(self, messages, max_tokens=256, temperature=0.0, json_schema=None) -> str:
-        try:
-            out = self.primary.chat(messages, max_tokens, temperature, json_schema)
-            self.active = self.primary.name
-            return out
-        except BackendError as exc:
-            self.active, self.last_error = self.fallback.name, str(exc)
-            return self.fallback.chat(messages, max_tokens, temperature, json_schema)
+        if not self.primary_down:
+            try:
+                out = self.primary.chat(messages, max_tokens, temperature, json_schema)
+                self._served(self.primary)
+                return out
+            except BackendError as exc:
+                self._failed(exc)
+        out = self.fallback.chat(messages, max_tokens, temperature, json_schema)
+        self._served(self.fallback)
+        return out
 
     def stream(self, messages, max_tokens=256, temperature=0.0, json_schema=None) -> Iterator[str]:
         """Pieces from the server as they come; if it fails before the first piece, from the local model.
@@ -178,21 +237,31 @@ class FallbackBackend:
         A server that breaks off mid-reply raises BackendError: what was already shown can't be taken back.
         """
         started = False
-        try:
-            for piece in self.primary.stream(messages, max_tokens, temperature, json_schema):
-                if not started:
-                    started, self.active = True, self.primary.name
-                yield piece
-            self.active = self.primary.name
-        except BackendError as exc:
-            self.last_error = str(exc)
-            if started:
-                raise
-            self.active = self.fallback.name
-            yield from self.fallback.stream(messages, max_tokens, temperature, json_schema)
+        if not self.primary_down:
+            try:
+                for piece in self.primary.stream(messages, max_tokens, temperature, json_schema):
+                    if not started:
+                        started = True
+                        self._served(self.primary)
+                    yield piece
+                if started:
+                    return
+                raise BackendError(f"{self.primary.name} sent an empty reply")
+            except BackendError as exc:
+                self._failed(exc)
+                if started:
+                    raise
+        self._served(self.fallback)
+        yield from self.fallback.stream(messages, max_tokens, temperature, json_schema)
 
     def is_ready(self) -> bool:
-        return self.primary.is_ready() or self.fallback.is_ready()
+        return (not self.primary_down and self.primary.is_ready()) or self.fallback.is_ready()
+
+    def state(self) -> dict:
+        """What /health shows: who served last, the last error, and whether the server is being skipped."""
+        return {"last_served": self.active, "last_error": self.last_error or None,
+                "last_error_at": self.last_error_at, "server_skipped": self.primary_down,
+                "retry_in_s": round(max(0.0, self._down_until - time.monotonic()), 1) if self.primary_down else 0}
 
 
 def _text_only(messages: list[dict]) -> list[dict]:

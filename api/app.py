@@ -36,8 +36,10 @@ def create_api(settings: Settings | None = None, services=None) -> FastAPI:
 
     @api.get("/health", tags=["meta"])
     def health() -> dict:
-        """Which LLM backend is active, which packaged models are installed and loaded, and the background
-        warm-up's timings per part (null until it has finished, or when it is off)."""
-        return {**health_report(settings), "warm_up": getattr(services, "warm", None)}
+        """Which LLM backend is active and which served the last call (with the server's last error and
+        whether it is being skipped after a failure), which packaged models are installed and loaded, and
+        the background warm-up's timings per part (null until it has finished, or when it is off)."""
+        live = services.__dict__.get("backend") if hasattr(services, "__dict__") else None   # built ones only
+        return {**health_report(settings, live), "warm_up": getattr(services, "warm", None)}
 
     return api

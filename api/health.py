@@ -22,7 +22,9 @@ def _loaded(func_module: str, func: str) -> bool:
     return bool(cached and cached.cache_info().currsize)
 
 
-def health_report(settings: Settings) -> dict:
+def health_report(settings: Settings, live=None) -> dict:
+    """`live`: the app's own LLM backend once built; its last call decides what is reported, because a
+    server that answers /models can still fail every completion."""
     from agent.backends import create_backend
 
     local = create_backend("local", settings)
@@ -34,6 +36,13 @@ def health_report(settings: Settings) -> dict:
         up = remote.is_ready()
         llm["openai"] = {"url": settings.llm_url, "model": settings.llm_model, "ready": up}
         active = "openai" if up else ("local" if settings.llm_backend == "auto" else "openai")
+        state = live.state() if hasattr(live, "state") else None
+        if state:
+            llm["openai"].update(last_error=state["last_error"], last_error_at=state["last_error_at"],
+                                 skipped=state["server_skipped"], retry_in_s=state["retry_in_s"])
+            if state["server_skipped"]:   # the breaker is open: completions fail although /models answers
+                llm["openai"]["ready"] = False
+                active = "local" if settings.llm_backend == "auto" else "openai"
     models = {name: importlib.util.find_spec(mod) is not None for name, mod in _MODEL_MODULES.items()}
     try:
         from knowledge import load_knowledge
@@ -44,6 +53,7 @@ def health_report(settings: Settings) -> dict:
     except Exception as exc:  # report, never crash the health check
         knowledge = {"error": str(exc).splitlines()[0]}
     ok = llm[active]["ready"] and all(models.values()) and "error" not in knowledge
-    return {"status": "ok" if ok else "degraded", "llm_backend": active, "llm": llm,
+    served = getattr(live, "active", None) or getattr(live, "name", None) if live is not None else None
+    return {"status": "ok" if ok else "degraded", "llm_backend": active, "llm_last_served": served, "llm": llm,
             "embedder": {"name": settings.embedder, "loaded": _loaded("runtime.embeddings", "get_embedder")},
             "models_installed": models, "knowledge": knowledge}
