@@ -10,9 +10,12 @@ message in English and Chinese that the UI can show as is. Limits are arguments 
 from __future__ import annotations
 
 import base64
+import ctypes
+import ctypes.util
 import io
 import os
 import struct
+import threading
 import warnings
 from pathlib import Path
 
@@ -24,6 +27,9 @@ MAX_PIXELS = 40_000_000       # width × height of the encoded image; a 12 MP ph
 MIN_SIDE = 32                 # px; a shorter side below this carries nothing recognisable
 WORK_SIDE = 1024              # px; decoded images are shrunk to this long side (the models use ≤ 320)
 _BACKGROUND = (255, 255, 255)  # transparent pixels are composited onto white, like a photo print
+BIG_PIXELS = 4_000_000        # a decode above this many pixels takes one of BIG_DECODE_SLOTS (memory, not CPU)
+BIG_DECODE_SLOTS = 2          # concurrent big decodes: 12 uploads of a 36 MP PNG used to hold 12 × 108 MB at once
+_BIG_DECODES = threading.BoundedSemaphore(BIG_DECODE_SLOTS)
 
 
 class ImageInputError(ValueError):
@@ -135,7 +141,10 @@ def _decode(data: bytes, max_bytes: int, max_pixels: int) -> Image.Image:
                 img.seek(0)                      # animated GIF / WebP: the first frame
             if img.format == "JPEG":
                 img.draft("RGB", (WORK_SIDE, WORK_SIDE))  # decode big JPEGs at 1/2–1/8 scale, much faster
-            img.load()
+            if img.width * img.height > BIG_PIXELS:
+                img = _decode_big(img)
+            else:
+                img.load()
             img = ImageOps.exif_transpose(img)   # phone photos are stored sideways with a rotate tag
     except ImageInputError:
         raise
@@ -146,6 +155,30 @@ def _decode(data: bytes, max_bytes: int, max_pixels: int) -> Image.Image:
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as exc:
         raise _error("corrupt") from exc
     return img
+
+
+def _decode_big(img: Image.Image) -> Image.Image:
+    """Decode a big (non-JPEG) image in one of a few slots, shrink it at once by an integer factor
+    (`reduce`), and hand the full-size buffer back to the OS: peak memory is bounded by the slots."""
+    with _BIG_DECODES:
+        img.load()
+        factor = max(1, max(img.size) // WORK_SIDE)
+        if factor > 1 and img.mode not in ("P", "1"):
+            small = img.reduce(factor)
+            img.close()
+            del img
+            _release_memory()
+            return small
+        return img
+
+
+def _release_memory() -> None:
+    """glibc keeps freed big buffers in the process; malloc_trim returns them (no-op elsewhere)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _check_pixels(img: Image.Image, max_pixels: int) -> None:
