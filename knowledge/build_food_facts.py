@@ -199,7 +199,7 @@ def _is_veg(ndb: str, name: str) -> bool:
     return ndb.startswith("11") and not any(w in name.lower() for w in NOT_VEG)
 
 
-def nutrients(food: dict, sr: dict[str, dict]) -> dict:
+def nutrients(food: dict, sr: dict[str, dict], role: str = "") -> dict:
     """Sodium, saturated fat, added sugar, vegetable and fruit grams per 100 g, and the breakdown."""
     parsed = ingredients_of(food["source"])
     if parsed is None:
@@ -209,9 +209,9 @@ def nutrients(food: dict, sr: dict[str, dict]) -> dict:
             else 0.0
         cat = food["category"]
         return {"sodium_mg": _num(row, "Sodium_(mg)"), "sat_fat_g": _num(row, "FA_Sat_(g)"), "added_sugar_g": sugar,
-                "veg_g": 100.0 if cat == "vegetable" else 0.0, "fruit_g": 100.0 if cat == "fruit" and
-                food["id"] not in ("raisins", "dates_medjool", "dried_apricots", "dried_cranberries", "jujube_dried")
-                else 0.0, "ingredients": "", "facts_source": f"USDA SR28 NDB_No {ndb}"}
+                "veg_g": 100.0 if cat == "vegetable" else 0.0,
+                "fruit_g": 100.0 if cat == "fruit" and role != "nuts" else 0.0,   # dried fruit is not fruit grams
+                "ingredients": "", "facts_source": f"USDA SR28 NDB_No {ndb}"}
     items, cooked = parsed
     scale = 100 / cooked
     sodium = sum(g * _num(sr[n], "Sodium_(mg)") / 100 for g, _, n in items)
@@ -239,19 +239,20 @@ def cuisines_of(food: dict) -> tuple[str, ...]:
     return {"chinese": ("chinese",), "western": ("western",)}.get(food["cuisine"], BOTH)
 
 
-def facts_row(food: dict, sr: dict[str, dict]) -> dict:
+def facts_row(food: dict, sr: dict[str, dict], authored: dict | None = None) -> dict:
+    """One food_facts.csv row; `authored` is the food's entry in foods_recipes.yaml (role, unit, bounds), if any."""
     fid = food["id"]
-    role = ROLE_OVERRIDES.get(fid) or CATEGORY_ROLE[food["category"]]
-    if food["category"] == "dish" and role == "protein":
-        role = "protein"
+    authored = authored or {}
+    role = authored.get("role") or ROLE_OVERRIDES.get(fid) or CATEGORY_ROLE[food["category"]]
     kcal, protein = float(food["kcal"]), float(food["protein_g"])
     dense = protein >= 8 and 4 * protein >= PROTEIN_DENSE_KCAL_SHARE * max(kcal, 1) and role != "vegetable"
-    if fid in UNITS:
-        unit_g, en, zh, lo, hi = UNITS[fid]
+    units = tuple(authored["unit"]) if "unit" in authored else UNITS.get(fid)
+    if units:
+        unit_g, en, zh, lo, hi = units
         lo_g, hi_g = unit_g * lo, unit_g * hi
     else:
         portion = float(food["portion_g"])
-        lo_g, hi_g = BOUNDS.get(fid) or ROLE_BOUNDS[role]
+        lo_g, hi_g = tuple(authored.get("bounds") or ()) or BOUNDS.get(fid) or ROLE_BOUNDS[role]
         if role == "mixed":
             lo_g, hi_g = round(0.7 * portion), round(1.3 * portion)
         elif role == "protein" and food["category"] == "dish":
@@ -261,7 +262,7 @@ def facts_row(food: dict, sr: dict[str, dict]) -> dict:
         hi_g = max(lo_g, round(hi_g / unit_g) * unit_g)
     return {"id": fid, "role": role, "cuisines": ";".join(cuisines_of(food)), "unit_g": unit_g, "unit_en": en,
             "unit_zh": zh, "min_g": lo_g, "max_g": hi_g, "protein_dense": int(dense),
-            **{k: (round(v, 2) if isinstance(v, float) else v) for k, v in nutrients(food, sr).items()}}
+            **{k: (round(v, 2) if isinstance(v, float) else v) for k, v in nutrients(food, sr, role).items()}}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -269,11 +270,14 @@ def main(argv: list[str] | None = None) -> None:
     sr = read_sr28(Path(argv[0]) if argv else SR28)
     with (ROOT / "foods.csv").open(encoding="utf-8", newline="") as fh:
         foods = list(csv.DictReader(fh))
+    from .foods_compose import load_recipes
+
+    authored = {r["id"]: r for r in load_recipes()}
     with (ROOT / "food_facts.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, FIELDS, lineterminator="\n")
         w.writeheader()
         for food in foods:
-            w.writerow(facts_row(food, sr))
+            w.writerow(facts_row(food, sr, authored.get(food["id"])))
     print(f"wrote {len(foods)} rows to {ROOT / 'food_facts.csv'}")
 
 

@@ -1,7 +1,8 @@
 """Meal structures as data, per cuisine and slot: which roles a meal has and how many dishes of each.
 
 A Chinese lunch is 主食 + one or two protein dishes + at least one vegetable dish (soup optional), or a one-bowl
-meal (面/饭/饺子) with a vegetable dish; a Chinese breakfast is 粥/包子/馒头 with 鸡蛋 or 豆浆/牛奶; snacks are
+meal (面/饭/饺子) with a vegetable dish; a Chinese breakfast is 粥/包子/馒头/油条 with 鸡蛋 or 豆浆/牛奶, a soup
+(胡辣汤) allowed; snacks are
 fruit, dairy or nuts (中国居民膳食指南 2022, 平衡膳食餐盘). Western meals follow the same plate (USDA MyPlate).
 Each pattern maps role -> (fewest, most) dishes; the solver picks one pattern per meal.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 PATTERNS = {
     ("chinese", "breakfast"): (
-        {"staple": (1, 1), "protein": (0, 1), "dairy": (0, 1), "fruit": (0, 2), "vegetable": (0, 1)},
+        {"staple": (1, 1), "protein": (0, 1), "dairy": (0, 1), "fruit": (0, 2), "vegetable": (0, 1), "soup": (0, 1)},
         {"mixed": (1, 1), "protein": (0, 1), "dairy": (0, 1), "fruit": (0, 2)},
     ),
     ("chinese", "main"): (
