@@ -51,6 +51,10 @@ def recognize_photo(request: Request, file: UploadFile = File(description="photo
     limit = file_limit_bytes(settings)
     image = decode_image(read_upload(file, limit, lang), limit, lang)
     result = recognize(image, services.recognizer_for(user_id), services.kb, lang, k=k)
+    del image
+    from tools.images import release_memory
+
+    release_memory()   # a big upload's decode buffers are freed by now: return them to the OS
     if result["status"] == "error":   # the recogniser itself failed (VLM down, model missing)
         raise ApiError(503, result["error"] or "recognizer", result["message"], lang=lang)
     _history(services, user_id, "scan", result["message"],
@@ -78,6 +82,9 @@ def recognize_video_upload(request: Request, file: UploadFile = File(description
         path = Path(tmp) / ("upload" + (suffix if _SUFFIX.match(suffix) else ".mp4"))
         path.write_bytes(data)
         result = recognize_video(path, services.recognizer_for(user_id), services.kb, lang, mode=mode, max_bytes=limit)
+    from tools.images import release_memory
+
+    release_memory()   # decoded frames are freed: give their pages back (RSS returns to the baseline)
     if result["status"] == "error":
         if result["error"] == "too_large":
             raise too_large_error(len(data), limit, lang)

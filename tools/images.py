@@ -167,12 +167,12 @@ def _decode_big(img: Image.Image) -> Image.Image:
             small = img.reduce(factor)
             img.close()
             del img
-            _release_memory()
+            release_memory()
             return small
         return img
 
 
-def _release_memory() -> None:
+def release_memory() -> None:
     """glibc keeps freed big buffers in the process; malloc_trim returns them (no-op elsewhere)."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
