@@ -8,6 +8,25 @@ TEXTS: dict[str, tuple[str, str]] = {
               "Runs fully offline on a CPU by default.",
               "扫描健身器械、生成每周训练计划和营养计划，并随时提问。默认在 CPU 上完全离线运行。"),
     "language": ("Language / 语言", "语言 / Language"),
+    "welcome": ("### 👋 Hi, I'm your fitness assistant\n"
+                "- 📷 **Send a photo** of a gym machine: I'll tell you what it is and how to use it safely.\n"
+                "- 📅 **Ask for a plan**: *\"3 days a week, beginner, bad knee\"* or *\"meal plan to lose fat\"*.\n"
+                "- 💬 **Ask a question**: *\"How much protein do I need?\"*\n\n"
+                "Type below, or tap an example.",
+                "### 👋 你好，我是你的健身助手\n"
+                "- 📷 **发一张器械照片**：告诉你这是什么、怎么安全使用。\n"
+                "- 📅 **要一份计划**：*“每周练3天，新手，膝盖不好”* 或 *“减脂食谱”*。\n"
+                "- 💬 **问个问题**：*“增肌每天需要多少蛋白质？”*\n\n"
+                "在下面输入，或点一个示例。"),
+    "problem_llm": ("The language model is not available right now, so open questions can't be answered; "
+                    "photos, plans and the library still work.",
+                    "语言模型暂时不可用，开放式问题无法回答；照片识别、计划和动作库仍可使用。"),
+    "problem_server": ("The main model server isn't answering; the built-in model answers for now (slower).",
+                       "主模型服务器暂无响应，暂由内置模型回答（较慢）。"),
+    "problem_models": ("Some features are unavailable on this server (a model is not installed).",
+                       "本服务器上部分功能不可用（缺少模型）。"),
+    "problem_knowledge": ("The knowledge base could not be loaded; answers may be incomplete.",
+                          "知识库未能加载，回答可能不完整。"),
     "status": ("Status", "状态"), "ready": ("ready", "就绪"), "not_ready": ("not ready", "未就绪"),
     "knowledge": ("Knowledge", "知识库"),
     "tab_chat": ("💬 Chat", "💬 对话"), "tab_scan": ("📷 Scan", "📷 扫描器械"), "tab_video": ("🎬 Video", "🎬 视频"),

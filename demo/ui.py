@@ -21,17 +21,37 @@ from .texts import EXAMPLES, t, choices
 
 CSS = """
 #fitnesslm-header h1 {margin-bottom: 0}
+#fitnesslm-header {align-items: center}
 .gif-gallery img {object-fit: contain}
+#chatbot .placeholder {text-align: left}
+/* a phone: the message box must be on the first screen (390 x 844) */
+@media (max-width: 640px) {
+  #fitnesslm-header {flex-wrap: nowrap !important; gap: 4px}
+  #fitnesslm-header h1 {font-size: 1.15rem !important}
+  #fitnesslm-header .intro, #fitnesslm-header p {display: none}
+  #lang-switch {min-width: 0 !important}
+  #lang-switch .wrap {gap: 2px}
+  #lang-switch > span, #lang-switch .block-info {display: none}
+  #chatbot {height: 44vh !important; min-height: 240px}
+  .example-btn {font-size: 0.75rem !important}
+}
 """
 
 
 def status_markdown(report: dict, lang: str = "en") -> str:
-    """Render the /health report as a short Markdown status line."""
-    llm = report["llm"][report["llm_backend"]]
-    kb = report.get("knowledge", {})
-    return (f"**{t('status', lang)}:** {report['status']} · **LLM:** {report['llm_backend']} "
-            f"({t('ready' if llm.get('ready') else 'not_ready', lang)}) · **{t('knowledge', lang)}:** "
-            + ", ".join(f"{k} {v}" for k, v in kb.items()))
+    """What a visitor needs to know from the /health report: nothing when all is well, otherwise one plain
+    sentence about what does not work (engineering detail stays in /health)."""
+    problems = []
+    llm = (report.get("llm") or {}).get(report.get("llm_backend"), {})
+    if not llm.get("ready"):
+        problems.append(t("problem_llm", lang))
+    elif (report.get("llm") or {}).get("openai", {}).get("ready") is False:
+        problems.append(t("problem_server", lang))
+    if not all((report.get("models_installed") or {}).values()):
+        problems.append(t("problem_models", lang))
+    if "error" in (report.get("knowledge") or {}):
+        problems.append(t("problem_knowledge", lang))
+    return "⚠️ " + " ".join(problems) if problems else ""
 
 
 # BrowserState encrypts in the browser with a key that is published in /config: it is no secret, so a
@@ -58,11 +78,29 @@ class _Labels:
                 out.append(gr.update(value=t(key, lang)))
             elif kind == "heading":
                 out.append(gr.update(value=f"### {t(key, lang)}"))
+            elif kind == "box":      # a text box: its label and its placeholder
+                out.append(gr.update(label=t(key, lang), placeholder=t(key.replace("_box", "_placeholder"), lang)))
             elif kind == "choices":
                 out.append(gr.update(choices=choices(key, lang), label=t(key, lang)))
             elif kind == "headers":
                 out.append(gr.update(headers=[t(k, lang) for k in key.split(",")]))
         return out
+
+
+def _header(lang: str) -> str:
+    return f"# {t('title', lang)}\n<span class='intro'>{t('intro', lang)}</span>"
+
+
+def _page_lang(request, default: str) -> str:
+    """The browser's preferred language (Accept-Language) when it is Chinese or English, else the default."""
+    accept = (request.headers.get("accept-language") or "").lower() if request is not None else ""
+    for part in accept.split(","):
+        code = part.split(";")[0].strip()
+        if code.startswith("zh"):
+            return "zh"
+        if code.startswith("en"):
+            return "en"
+    return default
 
 
 def _frame(rows: list[list], header_keys: str, lang: str) -> pd.DataFrame:
@@ -79,20 +117,21 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
     with gr.Blocks(title="FitnessLM") as demo:
         user = gr.BrowserState("", storage_key="fitnesslm_user", secret=BROWSER_STATE_KEY)
         with gr.Row(elem_id="fitnesslm-header"):
-            with gr.Column(scale=4):
-                title = gr.Markdown(f"# {t('title', lang0)}\n{t('intro', lang0)}")
-            with gr.Column(scale=1, min_width=180):
-                lang = gr.Radio([("English", "en"), ("中文", "zh")], value=lang0, label=t("language", lang0),
-                                elem_id="lang-switch")
-        status = gr.Markdown()
+            with gr.Column(scale=4, min_width=160):
+                title = gr.Markdown(_header(lang0))
+            with gr.Column(scale=1, min_width=120):
+                lang = gr.Radio([("English", "en"), ("中文", "zh")], value=lang0, show_label=False,
+                                elem_id="lang-switch", container=False)
+        status = gr.Markdown(elem_id="status")
 
         with gr.Tabs():
             # -- Chat -----------------------------------------------------------------------------------
             with L(gr.Tab(t("tab_chat", lang0), id="chat"), "tab_chat"):
-                chatbot = gr.Chatbot(height=460, elem_id="chatbot", label="FitnessLM", buttons=["copy"])
+                chatbot = gr.Chatbot(height=460, elem_id="chatbot", label="FitnessLM", buttons=["copy"],
+                                     placeholder=t("welcome", lang0), show_label=False)
                 box = L(gr.MultimodalTextbox(file_types=["image"], file_count="single", elem_id="chat-input",
                                              label=t("chat_box", lang0), placeholder=t("chat_placeholder", lang0),
-                                             sources=["upload"]), "chat_box")
+                                             sources=["upload"]), "chat_box", "box")
                 with gr.Row():
                     L(gr.Markdown(t("examples", lang0)), "examples", "value")
                     example_buttons = [gr.Button(EXAMPLES[lang0][i], size="sm", elem_classes="example-btn")
@@ -263,19 +302,26 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
             profile = h.saved_form_values(services, user_id)
             fills = [gr.update(value=profile[k]) if k in profile else gr.update()
                      for k in [*saved_fields, *saved_nutrition]]
-            return [user_id, status_markdown(health_report(settings), lang_value), *fills]
+            page_lang = _page_lang(request, lang_value)   # the welcome speaks the browser's language
+            live = services.__dict__.get("backend")
+            return [user_id, status_markdown(health_report(settings, live), page_lang),
+                    gr.update(value=page_lang) if page_lang != lang_value else gr.update(), *fills]
 
-        demo.load(on_load, [user, lang], [user, status, *form_fields], api_name="status")
+        demo.load(on_load, [user, lang], [user, status, lang, *form_fields], api_name="status",
+                  show_progress="hidden")   # no timer over the page while the visitor's data loads
 
         def on_lang(lang_value):
-            header = f"# {t('title', lang_value)}\n{t('intro', lang_value)}"
+            header = _header(lang_value)
             eq_choices = h.equipment_choices(services, lang_value)
-            return [header, status_markdown(health_report(settings), lang_value), *L.updates(lang_value),
+            live = services.__dict__.get("backend")
+            return [header, status_markdown(health_report(settings, live), lang_value),
+                    gr.update(placeholder=t("welcome", lang_value)), *L.updates(lang_value),
                     *[gr.update(value=EXAMPLES[lang_value][i]) for i in range(len(example_buttons))],
                     gr.update(choices=eq_choices), gr.update(choices=eq_choices)]
 
         labelled = [c for c, _k, _kind in L.items]
-        lang.change(on_lang, lang, [title, status, *labelled, *example_buttons, label_dd, eq_dd], api_name=False)
+        lang.change(on_lang, lang, [title, status, chatbot, *labelled, *example_buttons, label_dd, eq_dd],
+                    api_name=False, show_progress="hidden")
 
         # chat
         def chat(message, history, user_id, lang_value, request: gr.Request):

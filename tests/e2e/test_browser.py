@@ -5,7 +5,10 @@ no browser download: it launches /usr/bin/chromium). Screenshots go to the test'
 """
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
@@ -35,16 +38,22 @@ def app_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(app_url):
+def browser():
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        pg = browser.new_page(viewport={"width": 1280, "height": 1000})
-        pg.set_default_timeout(90_000)
-        pg.goto(app_url, wait_until="domcontentloaded")
-        pg.wait_for_selector("#chat-input textarea")
-        yield pg
-        browser.close()
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def page(app_url, browser):
+    pg = browser.new_page(viewport={"width": 1280, "height": 1000})
+    pg.set_default_timeout(90_000)
+    pg.goto(app_url, wait_until="domcontentloaded")
+    pg.wait_for_selector("#chat-input textarea")
+    yield pg
+    pg.close()
 
 
 def _tab(page, name: str) -> None:
@@ -115,5 +124,36 @@ def test_language_switch_relabels_the_page(page, tmp_path):
     page.locator("#lang-switch").get_by_text("中文").click()
     page.get_by_role("tab", name="💬 对话").wait_for()
     body = page.inner_text("body")
-    assert "中英双语健身助手" in body and "状态" in body and "知识库" in body
+    assert "中英双语健身助手" in body and "你好，我是你的健身助手" in body
+    assert "Knowledge" not in body and "知识库:" not in body   # no engineering status when all is well
     page.screenshot(path=str(tmp_path / "zh.png"), full_page=True)
+
+
+SHOTS = Path(os.environ.get("FITNESSLM_E2E_SHOTS", tempfile.gettempdir())) / "fitnesslm-e2e"
+
+
+@pytest.mark.parametrize("size, locale", [((1366, 900), "en-US"), ((390, 844), "zh-CN")])
+def test_first_screen_welcomes_in_the_page_language_with_the_input_visible(app_url, browser, size, locale):
+    """What a first visitor sees: a short welcome with what to try, in their browser's language, no status
+    line, and the message box on the first screen (also on a phone)."""
+    width, height = size
+    if True:   # one fresh context per screen: its own cookie, storage and Accept-Language
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale,
+                                      is_mobile=width < 600, has_touch=width < 600)
+        page = context.new_page()
+        page.set_default_timeout(90_000)
+        page.goto(app_url, wait_until="domcontentloaded")
+        box = page.locator("#chat-input textarea")
+        box.wait_for()
+        welcome = "你好，我是你的健身助手" if locale.startswith("zh") else "Hi, I'm your fitness assistant"
+        page.get_by_text(welcome).first.wait_for()
+        page.wait_for_function("!/\\d\\s*s$/.test(document.querySelector('#status').innerText.trim())")  # load done
+        body = page.inner_text("body")
+        assert ("照片" in body and "计划" in body) if locale.startswith("zh") else \
+            all(w in body for w in ("photo", "plan", "question"))
+        assert "Knowledge:" not in body and "equipment 47" not in body and not page.locator("#status").inner_text().strip()
+        rect = box.bounding_box()
+        assert rect and rect["y"] + rect["height"] <= height, rect       # the input is on the first screen
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"first-{width}x{height}.png"))
+        context.close()
