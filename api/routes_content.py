@@ -13,8 +13,8 @@ from config import Settings
 
 from .deps import check_user, get_services, get_settings, pick_lang
 from .errors import ApiError
-from .schemas import (EXERCISE_ID_PATTERN, GifSearch, KnowledgeAnswer, Lang, NutritionPlanRequest, PlanResponse,
-                      TrainingPlanRequest, errors)
+from .schemas import (EXERCISE_ID_PATTERN, GifSearch, KnowledgeAnswer, Lang, NutritionPlanRequest,
+                      NutritionRemoveRequest, NutritionSwapRequest, PlanResponse, TrainingPlanRequest, errors)
 
 router = APIRouter()
 _CLIP_TYPES = {".gif": "image/gif", ".mp4": "video/mp4", ".webm": "video/webm"}
@@ -124,3 +124,51 @@ def nutrition_plan(req: NutritionPlanRequest, request: Request, services=Depends
     if req.format == "markdown":
         return Response(to_markdown(plan, lang), media_type="text/markdown; charset=utf-8")
     return {"plan": plan, "problems": validate_nutrition_plan(plan, profile, services.kb)}
+
+
+def _change_nutrition_plan(req, request: Request, services, settings: Settings, change, summary: str) -> dict:
+    """Shared by swap and remove: the plan to change (checked against the profile), the change, the validator."""
+    from tools.nutrition import PlanMismatch, plan_to_change, validate_nutrition_plan
+    from tools.profiles import ProfileError
+
+    check_user(request, req.user_id)
+    lang = pick_lang(req.lang, settings)
+    profile = req.profile.model_dump(exclude_none=True)
+    try:
+        plan = plan_to_change(req.plan, profile, services.kb)
+    except ProfileError as exc:
+        raise profile_error(exc, lang) from exc
+    except PlanMismatch as exc:
+        raise ApiError(409, "plan_mismatch", exc.message["en"], exc.message["zh"], lang, {"plan": exc.message}) from exc
+    try:
+        new = change(plan, profile)
+    except ProfileError as exc:   # no such meal / food: the field names it
+        field, text = next(iter(exc.errors.items()))
+        raise ApiError(404 if field == "food" else 409, f"no_such_{field}", text["en"], text["zh"], lang,
+                       {field: text}) from exc
+    services.remember_plan(req.user_id, "nutrition_plan", profile, summary)
+    return {"plan": new, "problems": validate_nutrition_plan(new, new["profile"], services.kb)}
+
+
+@router.post("/plans/nutrition/swap", response_model=PlanResponse, tags=["plans"], summary="Replace one meal of a meal plan",
+             responses=errors(401, 403, 404, 409, 422))
+def nutrition_swap(req: NutritionSwapRequest, request: Request, services=Depends(get_services),
+                   settings: Settings = Depends(get_settings)):
+    """Other dishes for one meal; the day's other meals stay and the day still meets its targets."""
+    from tools.nutrition import swap_meal
+
+    return _change_nutrition_plan(req, request, services, settings,
+                                  lambda plan, profile: swap_meal(plan, req.day, req.slot, profile, services.kb),
+                                  f"day {req.day + 1} {req.slot} swapped")
+
+
+@router.post("/plans/nutrition/remove", response_model=PlanResponse, tags=["plans"],
+             summary="Remove a food from the week's meals", responses=errors(401, 403, 404, 409, 422))
+def nutrition_remove(req: NutritionRemoveRequest, request: Request, services=Depends(get_services),
+                     settings: Settings = Depends(get_settings)):
+    """Every food matching `food` leaves the week (鸡蛋 / egg: all egg foods); affected days are re-solved."""
+    from tools.nutrition import remove_ingredient
+
+    return _change_nutrition_plan(req, request, services, settings,
+                                  lambda plan, profile: remove_ingredient(plan, req.food, profile, services.kb),
+                                  f"removed {req.food}")

@@ -83,6 +83,7 @@ def errors(*codes: int) -> dict:
     """OpenAPI `responses` entry for these error statuses."""
     text = {400: "Bad request", 401: "Missing or wrong bearer token", 403: "Another user's data, or operator only",
             404: "Not found (or a user id this server did not issue)",
+            409: "The plan sent cannot be changed so (not this profile's plan, or no such meal in it)",
             413: "Upload over FITNESSLM_MAX_UPLOAD_MB", 422: "Invalid input (field-level, bilingual)",
             503: "A model or server the request needs is unavailable"}
     codes = tuple(sorted({400, *codes}))   # 400: a body that is not JSON / not multipart at all
@@ -295,6 +296,37 @@ class NutritionPlanRequest(BaseModel):
 
     profile: NutritionProfileIn
     format: Literal["json", "markdown"] = "json"
+    lang: Lang | None = None
+    user_id: UserId | None = None
+
+
+class NutritionSwapRequest(BaseModel):
+    """Replace one meal of a nutrition plan; the rest of that day is kept and the new meal completes its targets."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"profile": {"sex": "female", "age": 28, "height_cm": 165, "weight_kg": 60, "cuisine": "chinese"},
+         "day": 0, "slot": "lunch"}]})
+
+    profile: NutritionProfileIn
+    plan: dict[str, Any] | None = Field(None, description="the plan to change, as returned by POST /v1/plans/nutrition "
+                                                          "or a previous change; default: the profile's plan")
+    day: int = Field(ge=0, le=6, description="0-based day of the week plan")
+    slot: Literal["breakfast", "snack_am", "lunch", "snack_pm", "dinner", "snack_eve"] = Field(
+        description="the meal to replace (snack slots exist with 4-6 meals a day)")
+    lang: Lang | None = None
+    user_id: UserId | None = None
+
+
+class NutritionRemoveRequest(BaseModel):
+    """Remove a food from the whole week ("no eggs this week"); every affected day is re-solved."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"profile": {"sex": "female", "age": 28, "height_cm": 165, "weight_kg": 60}, "food": "鸡蛋"}]})
+
+    profile: NutritionProfileIn
+    plan: dict[str, Any] | None = Field(None, description="the plan to change; default: the profile's plan")
+    food: str = Field(min_length=1, max_length=80, pattern=r"\S",
+                      description="a food id or en/zh name: 'egg' / '鸡蛋' removes every egg food, 'tofu_firm' one")
     lang: Lang | None = None
     user_id: UserId | None = None
 

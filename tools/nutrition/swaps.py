@@ -2,8 +2,11 @@
 re-solving what is affected so every day still meets its targets; the grocery list follows."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tools.profiles import NutritionProfile, ProfileError, parse_nutrition_profile
 from .meals import grocery_list, plan_meals_day
+from .safety import UnsafeNutritionRequest
 from .text import _bi
 
 
@@ -14,6 +17,53 @@ def _week_counts(week: list[dict], skip: int | None = None) -> dict[str, int]:
             for fid in {it["food_id"] for m in d["meals"] for it in m["items"]}:
                 used[fid] = used.get(fid, 0) + 1
     return used
+
+
+class PlanMismatch(ValueError):
+    """A plan sent back for a change that is not a nutrition plan of this profile (malformed, edited targets,
+    another person's plan); `message` says why in en and zh."""
+
+    def __init__(self, message: dict):
+        self.message = message
+        super().__init__(message["en"])
+
+
+def plan_to_change(plan: dict | None, profile: NutritionProfile | dict, kb=None) -> dict:
+    """The plan a swap or removal applies to: `plan` if it is this profile's plan with the targets the profile
+    gives (a client cannot smuggle in unsafe targets), else PlanMismatch; None means the profile's own plan.
+    An unsafe requested_kcal means the refusal's nearest safe plan, as plan_nutrition offers it."""
+    from .plan import plan_nutrition
+    from .protein import fit_protein_to_foods
+    from .targets import nutrition_targets
+
+    kb = _kb(kb)
+    p = parse_nutrition_profile(profile)
+    if plan is None:
+        try:
+            return plan_nutrition(p, kb)
+        except UnsafeNutritionRequest as refusal:   # change the nearest safe plan; it carries the refusal
+            return refusal.safe_plan
+    try:
+        week = plan["week_plan"]
+        shaped = plan.get("kind") == "nutrition_plan" and len(week) == 7 and all(
+            isinstance(it["food_id"], str) and it["food_id"] in kb.foods
+            for d in week for m in d["meals"] for it in m["items"])
+    except (KeyError, TypeError, AttributeError):
+        shaped = False
+    if not shaped:
+        raise PlanMismatch(_bi("this is not a 7-day nutrition plan from this service (send the plan you got, or "
+                               "none to change the profile's own plan)",
+                               "这不是本服务生成的 7 天营养计划（请发送收到的计划，或不发送计划以修改按资料生成的计划）"))
+    try:
+        want = fit_protein_to_foods(nutrition_targets(p), p, kb)
+    except UnsafeNutritionRequest as refusal:       # the plan sent back is the refusal's safe plan
+        p = replace(p, requested_kcal=refusal.safe_kcal)
+        want = fit_protein_to_foods(nutrition_targets(p), p, kb)
+    if plan.get("profile") != p.to_dict() or any(plan["targets"].get(k) != want[k] for k in
+                                                  ("kcal", "protein_g", "fat_g", "carb_g")):
+        raise PlanMismatch(_bi("the plan's profile or targets do not match this profile",
+                               "计划中的资料或目标与这份资料不一致"))
+    return plan
 
 
 def _kb(kb):
