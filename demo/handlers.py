@@ -31,7 +31,7 @@ def profile_error_markdown(exc: ProfileError, lang: str) -> str:
 
 def _write(name: str, data: str | bytes) -> str:
     PLAN_FILES_DIR.mkdir(parents=True, exist_ok=True)
-    path = PLAN_FILES_DIR / f"{uuid.uuid4().hex[:8]}-{name}"
+    path = PLAN_FILES_DIR / f"{uuid.uuid4().hex}-{name}"   # 128 random bits: a download link is not guessable
     path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     return str(path)
 
