@@ -186,7 +186,7 @@ class Services:
             entry = self._conversations.pop(user_id, None)
             conv = entry[0] if entry else Conversation(profile=self.store.profile(user_id))
             self._conversations[user_id] = (conv, now)
-            while self._conversations:
+            while len(self._conversations) > 1:   # the one just used stays (it is the newest)
                 oldest, (_, used) = next(iter(self._conversations.items()))
                 if len(self._conversations) <= MAX_CONVERSATIONS and now - used < CONVERSATION_IDLE_S:
                     break
