@@ -34,7 +34,9 @@ class UserStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")   # only takes effect on a new file
+        if self._db.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:   # 2 = incremental
+            self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")
+            self._db.execute("VACUUM")   # a file made before this setting: rewrite it once so deletes shrink it
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")        # durable across a killed process (not power loss)
         self._db.executescript(
@@ -112,7 +114,8 @@ class UserStore:
             if forget_id:
                 self._db.execute("DELETE FROM users WHERE user=?", (user_id,))
             self._db.commit()
-            self._db.execute("PRAGMA incremental_vacuum")   # give the freed pages back to the file system
+            # sqlite3_exec steps the pragma to the end (one execute() step frees only one page)
+            self._db.executescript("PRAGMA incremental_vacuum;")
 
     def integrity(self) -> str:
         """SQLite's own check: "ok" when the file is sound."""

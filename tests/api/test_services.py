@@ -76,3 +76,16 @@ def test_profile_sizes_are_capped(tmp_path):
         assert resp.status_code == 422, resp.text[:200]
     assert api.get("/v1/users/u-1/profile").json()["profile"] == {}
     assert store.integrity() == "ok"
+
+
+def test_deleting_users_gives_the_space_back(tmp_path):
+    store = UserStore(tmp_path / "u.sqlite")
+    for i in range(60):
+        store.save_profile(f"u{i}", {"dislikes": ["x" * 60] * 100})
+        store.add_history(f"u{i}", "chat", "y" * 400, {"answer": "z" * 1500})
+    store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    full = (tmp_path / "u.sqlite").stat().st_size
+    for i in range(60):
+        store.delete_user(f"u{i}")
+    store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert (tmp_path / "u.sqlite").stat().st_size < full / 4 and store.integrity() == "ok"
