@@ -27,7 +27,9 @@ def create_app(settings: Settings | None = None, services=None):
     api = create_api(settings, services=services)
     # GIFs live in the cache folder and plan downloads in a temp folder: let Gradio serve files from them.
     allowed = [str(settings.cache_dir), str(PLAN_FILES_DIR)]
-    app = gr.mount_gradio_app(api, build_ui(settings, services), path="/", allowed_paths=allowed, css=CSS)
+    # the page's uploads have the API's per-file cap (Gradio refuses bigger ones with 413 before storing them)
+    app = gr.mount_gradio_app(api, build_ui(settings, services), path="/", allowed_paths=allowed, css=CSS,
+                              max_file_size=int(settings.max_upload_mb * 2**20))
     from api.gate import PageGate
 
     app.add_middleware(PageGate, access=services.access)   # the token / page-cookie door of /gradio_api

@@ -229,3 +229,11 @@ def test_with_a_token_every_door_refuses_without_it(tmp_path):
         assert page.get("/v1/gifs/search", params={"q": "squat"}).status_code == 401
         assert anon.get("/v1/gifs/search", params={"q": "squat"},
                         headers={"Authorization": "Bearer op-token"}).status_code == 200
+
+
+def test_page_uploads_have_the_same_cap_as_the_api(app):
+    server, svc = app
+    page = browser(server.url)
+    over = page.post("/gradio_api/upload", files={"files": ("a.png", b"\0" * (2 * 2**20), "image/png")})
+    assert over.status_code == 413                                           # MAX_UPLOAD_MB = 1 in these tests
+    assert page.post("/gradio_api/upload", files={"files": ("a.png", b"\0" * 1000, "image/png")}).status_code == 200
