@@ -9,6 +9,7 @@ Every turn returns the answer, a trace of tool calls, attachments (GIFs) and whi
 from __future__ import annotations
 
 import queue
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ import yaml
 from . import render
 from knowledge.language import detect_language
 from .compose import knowledge_answer
+from .intents import decide
+from .numbers import cn_to_int
 from .router import Router
 from .safety import triage
 from .slots import extract_profile, merge_profile
@@ -57,6 +60,7 @@ class Conversation:
     profile: dict = field(default_factory=dict)
     pending: str | None = None      # the plan we asked details for ("training_plan"/"nutrition_plan")
     asked: list = field(default_factory=list)   # plans we already asked details for (ask once)
+    plans: dict = field(default_factory=dict)   # the last plan of each kind ("training"/"nutrition"), for edits
 
 
 @dataclass
@@ -86,7 +90,7 @@ class FitnessAgent:
         self.recognizer = recognizer
         self.max_turn = max_turn
         self.tool_answers = tool_answers
-        self.fast_path = True  # False: every text message goes through the ReAct loop (bench --react)
+        self.fast_path = True  # False: no embedding router; what the rules (agent/intents.py) leave open goes to ReAct
 
     def warm_up(self) -> dict:
         """Load the router, the indexes and (local model) the ReAct prompt of both languages, so the
@@ -141,7 +145,15 @@ class FitnessAgent:
             turn = Turn(safety.reply(lang, conv.profile), lang, "safety", "none",
                         data={"safety": safety.category, "detail": safety.detail})
         else:
-            if self.fast_path or image is not None:
+            if image is None:   # cue words and stated facts first (agent/intents.py), the embedding router second
+                intent = decide(text, stated, conv.profile, {"training": bool(conv.plans.get("training")),
+                                                             "nutrition": bool(conv.plans.get("nutrition"))})
+                facts = stated.keys() - {"goal", "weight_direction", "limitations"}
+                if conv.pending and facts and intent in (None, "knowledge", "small_talk", "gif", "muscles"):
+                    intent = conv.pending   # the details we asked for: build that plan now
+                elif intent in (None, "knowledge") and self._named_equipment(text) == "equipment":
+                    intent = "equipment"
+            if intent is None and (self.fast_path or image is not None):
                 route = self.router.route(text, has_image=image is not None)
                 # an unsure route: a catalog name, or the profile facts a planner needs, settle it
                 intent = route.intent or self._named_equipment(text) or _planner_evidence(route, stated)
@@ -149,7 +161,8 @@ class FitnessAgent:
                     intent = route.runner_up if route.runner_up not in ("unsafe", "small_talk") else "knowledge"
             if conv.pending and stated and intent in (None, "small_talk", "knowledge", "gif", "equipment"):
                 intent = conv.pending   # the details we asked for ("I'm 30, 4 days a week"): build that plan now
-            turn = self._direct(intent, text, image, {**conv.profile, "_asked": conv.asked}, lang) if intent else None
+            turn = self._direct(intent, text, image, {**conv.profile, "_asked": conv.asked, "_plans": conv.plans}, lang) \
+                if intent else None
         if turn is not None:
             _add_notes(turn, stated, safety, conv.profile, lang)
             for step in turn.trace:
@@ -161,6 +174,11 @@ class FitnessAgent:
             turn = holder[0]
         conv.messages += [{"role": "user", "content": text, "lang": lang},
                           {"role": "assistant", "content": turn.answer, "lang": lang}]
+        data = turn.data if isinstance(turn.data, dict) else {}
+        if data.get("sessions"):
+            conv.plans["training"] = data
+        elif data.get("targets"):
+            conv.plans["nutrition"] = data
         if turn.route == "ask" or (turn.data or {}).get("missing"):
             conv.pending = (turn.data or {}).get("plan")
             conv.asked = sorted(set(conv.asked) | {conv.pending})
@@ -239,6 +257,97 @@ class FitnessAgent:
         answer = render.knowledge(result, lang) if step["ok"] else step["error"]
         return Turn(answer, lang, "knowledge", "index", [step], data=result if step["ok"] else None)
 
+    def _muscles(self, text, image, profile, lang) -> Turn | None:
+        """What an exercise trains, from the catalog (primary, then secondary muscles), with its demo."""
+        from tools.catalog import find_exercises
+
+        ids = find_exercises(text, self.kb)
+        if not ids:
+            return self._equipment(text, image, profile, lang) if self._named_equipment(text) == "equipment" \
+                else self._knowledge(text, image, profile, lang)
+        ex = self.kb.exercises[ids[0]]
+        vocab = (getattr(self.kb, "vocab", None) or {}).get("muscles", {})
+        name = lambda m: (vocab.get(m) or {}).get(lang) or m.replace("_", " ")  # noqa: E731
+        i = 1 if lang == "zh" else 0
+        title = ex.name.zh if i else ex.name.en
+        lines = [f"**{title}** " + ("主要练" if i else "mainly trains ") + ("、" if i else ", ").join(map(name, ex.primary_muscles))
+                 + (("，辅助：" if i else "; it also works ") + ("、" if i else ", ").join(map(name, ex.secondary_muscles))
+                    if ex.secondary_muscles else "") + ("。" if i else ".")]
+        gif = self._gif(title, None, profile, lang)
+        step = {"tool": "lookup_exercise", "args": {"exercise_id": ex.id}, "ok": True, "ms": 0.0}
+        return Turn("\n".join(lines), lang, "muscles", "catalog", [step, *gif.trace], gif.attachments[:1],
+                    data={"exercise_id": ex.id, "primary": list(ex.primary_muscles), "secondary": list(ex.secondary_muscles)})
+
+    def _today(self, text, image, profile, lang) -> Turn:
+        """One session for today from the time and equipment at hand (tools.training.plan_today when present)."""
+        import tools.training as training
+
+        minutes = int(profile.get("minutes_per_session") or 30)
+        equipment = profile.get("equipment")
+        args = {"minutes": minutes, "equipment": equipment}
+        if hasattr(training, "plan_today"):
+            plan, step = self._traced("plan_today", args, lambda: training.plan_today(
+                {**_planner_profile(profile), "minutes_per_session": minutes}, None, minutes, equipment, lang))
+        else:  # until the planner has plan_today: a one-day week is one full-body session
+            one = {**_planner_profile(profile), "days_per_week": 1, "minutes_per_session": minutes}
+            plan, step = self._traced("plan_training", one, lambda: training.plan_training_week(one, self.kb))
+        if not step["ok"]:
+            return Turn(_profile_error(plan, lang), lang, "today", "planner", [step])
+        summary = training.summarize_training(plan, lang) if plan.get("sessions") else None
+        answer = render.training(summary, lang) if summary else render.today(plan, lang)
+        return Turn(answer, lang, "today", "planner", [step], data=plan)
+
+    def _edit_training(self, text, image, profile, lang) -> Turn:
+        """Change the saved week: days or minutes (re-plan with the new facts) or swap an exercise."""
+        import tools.training as training
+        from tools.catalog import find_exercises
+
+        plan = (profile.get("_plans") or {}).get("training")
+        m = re.search(r"(?:day|第)\s*(\d|[一二三四五六七])\s*(?:天)?", text, re.I)
+        day = int(cn_to_int(m.group(1))) if m else 1
+        sessions = plan.get("sessions") or []
+        session = sessions[min(day, len(sessions)) - 1] if sessions else {}
+        named = [e for e in find_exercises(text, self.kb) if any(x["exercise_id"] == e for x in session.get("exercises", []))]
+        target = named[0] if named else (session.get("exercises") or [{}])[0].get("exercise_id")
+        swap = re.search(r"swap|replace|换|instead of|don'?t like|不喜欢", text, re.I) and not \
+            re.search(r"days?\b|天|min|分钟", text, re.I)
+        if swap and target:
+            if hasattr(training, "swap_exercise"):
+                new, step = self._traced("swap_exercise", {"day": day, "exercise_id": target}, lambda: training.swap_exercise(
+                    plan, day, target, _planner_profile(profile), lang))
+            else:  # until the planner has swap_exercise: re-plan with that exercise avoided
+                args = {**_planner_profile(profile), "avoid_exercises": sorted(set(profile.get("avoid_exercises", [])) | {target})}
+                new, step = self._traced("plan_training", args, lambda: training.plan_training_week(args, self.kb))
+            if not step["ok"]:
+                return Turn(_profile_error(new, lang), lang, "edit_training", "planner", [step])
+            note = {"en": f"Swapped out {target.replace('_', ' ')}.", "zh": f"已替换动作：{target}。"}[lang]
+            return Turn(note + "\n\n" + render.training(training.summarize_training(new, lang), lang), lang,
+                        "edit_training", "planner", [step], data=new)
+        return self._training_plan(text, image, {**profile, "_asked": ["training_plan"]}, lang)
+
+    def _edit_nutrition(self, text, image, profile, lang) -> Turn:
+        """Drop a food from the saved nutrition plan (tools.nutrition.remove_ingredient when present)."""
+        import tools.nutrition as nutrition
+
+        plan = (profile.get("_plans") or {}).get("nutrition")
+        m = re.search(r"(?:remove|no|without|drop|去掉|不吃|不要|别放)\s*([\w\u4e00-\u9fff]+?)(?:\s|$|，|,|。|from|please|了)", text + " ", re.I)
+        food = (m.group(1) if m else "").strip().lower()
+        food = _FOOD_WORDS.get(food, food.rstrip("s") if food.endswith("s") and len(food) > 3 else food)
+        if not food:
+            return self._nutrition_plan(text, image, profile, lang)
+        if hasattr(nutrition, "remove_ingredient"):
+            new, step = self._traced("remove_ingredient", {"food": food}, lambda: nutrition.remove_ingredient(
+                plan, food, _nutrition_args(profile)))
+        else:  # until the planner has remove_ingredient: re-plan with the food disliked
+            args = {**_nutrition_args(profile), "dislikes": sorted(set(profile.get("dislikes", [])) | {food})}
+            new, step = self._traced("plan_nutrition", args, lambda: nutrition.plan_nutrition(args, self.kb))
+        if not step["ok"]:
+            return Turn(_profile_error(new, lang), lang, "edit_nutrition", "planner", [step])
+        note = {"en": f"Removed {food} and re-balanced the days to the same targets.",
+                "zh": f"已去掉{food}，并按原目标重新搭配。"}[lang]
+        return Turn(note + "\n\n" + render.nutrition(nutrition.summarize_nutrition(new, lang), lang), lang,
+                    "edit_nutrition", "planner", [step], data=new)
+
     def _missing(self, profile: dict, needed: tuple[str, ...], plan: str, lang: str) -> Turn | None:
         """Ask, in one short question with an example, for every planner input not known yet; the next
         message that states them resumes `plan`."""
@@ -290,16 +399,7 @@ class FitnessAgent:
         ask = self._missing(profile, NUTRITION_NEEDS, "nutrition_plan", lang)
         if ask:
             return ask
-        args = {k: v for k, v in profile.items() if k in ("sex", "age", "height_cm", "weight_kg", "body_fat_pct", "diet",
-                                                        "allergies", "cuisine", "activity", "breastfeeding",
-                                                        "pregnancy_week", "postpartum_weeks", "target_weight_kg")}
-        direction = profile.get("weight_direction")
-        args["goal"] = direction if direction in ("lose", "gain") else NUTRITION_GOAL.get(
-            profile.get("nutrition_goal") or profile.get("goal"), "maintain")
-        if profile.get("pregnant") or profile.get("pregnancy_week"):
-            args["pregnant"] = True
-        if args.get("pregnant") or args.get("breastfeeding") or float(args.get("age", 30)) < 18:
-            args["goal"] = "maintain"   # no deficit in pregnancy, lactation or while growing (SCIENCE.md)
+        args = _nutrition_args(profile)
         plan, step = self._traced("plan_nutrition", args, lambda: plan_nutrition(args, self.kb))
         if not step["ok"]:
             return Turn(_profile_error(plan, lang), lang, "nutrition_plan", "planner", [step])
@@ -467,6 +567,38 @@ def _add_notes(turn: Turn, stated: dict, safety, profile: dict, lang: str) -> No
     if head:
         turn.answer = "\n\n".join(head + [turn.answer])
         turn.data = {**(turn.data or {}), "safety": safety.category} if isinstance(turn.data, dict) or turn.data is None else turn.data
+
+
+_FOOD_WORDS = {"eggs": "egg", "鸡蛋": "egg", "蛋": "egg", "牛奶": "milk", "奶": "milk", "milk": "milk", "鸡肉": "chicken",
+               "猪肉": "pork", "牛肉": "beef", "鱼": "fish", "豆腐": "tofu", "米饭": "rice", "花生": "peanut"}
+
+
+def _planner_profile(profile: dict) -> dict:
+    """The training planner's inputs from the remembered profile (adult assumed when no age)."""
+    keep = ("age", "days_per_week", "minutes_per_session", "goal", "experience", "place", "equipment", "limitations",
+            "sex", "pregnant", "acute_symptoms", "avoid_exercises")
+    args = {**TRAINING_DEFAULTS, "age": 30, **{k: v for k, v in profile.items() if k in keep}}
+    if profile.get("pregnancy_week"):
+        args["pregnant"] = True
+    if args.get("equipment") and "place" not in profile:
+        args["place"] = "home"
+    for key in ("days_per_week", "minutes_per_session", "age"):
+        args[key] = int(args[key])
+    return args
+
+
+def _nutrition_args(profile: dict) -> dict:
+    args = {k: v for k, v in profile.items() if k in ("sex", "age", "height_cm", "weight_kg", "body_fat_pct", "diet",
+                                                    "allergies", "cuisine", "activity", "breastfeeding", "dislikes",
+                                                    "pregnancy_week", "postpartum_weeks", "target_weight_kg")}
+    direction = profile.get("weight_direction")
+    args["goal"] = direction if direction in ("lose", "gain") else NUTRITION_GOAL.get(
+        profile.get("nutrition_goal") or profile.get("goal"), "maintain")
+    if profile.get("pregnant") or profile.get("pregnancy_week"):
+        args["pregnant"] = True
+    if args.get("pregnant") or args.get("breastfeeding") or float(args.get("age", 30)) < 18:
+        args["goal"] = "maintain"   # no deficit in pregnancy, lactation or while growing (SCIENCE.md)
+    return args
 
 
 def _clip(text: str, limit: int) -> str:

@@ -77,3 +77,24 @@ def nutrition(summary: dict, lang: str) -> str:
         lines.append(f"\n⚠️ {summary['referral']}")
     lines.append(f"\n_{summary['disclaimer']}_")
     return "\n".join(lines)
+
+
+def today(plan: dict, lang: str) -> str:
+    """One session (tools.training.plan_today): its exercises, then notes and the disclaimer."""
+    session = plan.get("session") or plan
+    title = session.get("label") or ("今天的训练" if lang == "zh" else "Today's session")
+    lines = [f"**{title}** (~{session.get('estimated_min') or session.get('minutes', '')} min)"]
+    for ex in session.get("exercises", []):
+        if isinstance(ex, dict):
+            name = ex.get("name_zh" if lang == "zh" else "name") or ex.get("name") or ex.get("exercise_id")
+            if isinstance(name, dict):
+                name = name.get(lang) or name.get("en")
+            dose = f" {ex['sets']}×{ex.get('reps', '')}" if ex.get("sets") else ""
+            lines.append(f"- {name}{dose}")
+        else:
+            lines.append(f"- {ex}")
+    lines += [f"- {n.get(lang, n.get('en')) if isinstance(n, dict) else n}" for n in (plan.get("notes") or [])[:3]]
+    if plan.get("disclaimer"):
+        d = plan["disclaimer"]
+        lines.append(f"\n_{d.get(lang, d.get('en')) if isinstance(d, dict) else d}_")
+    return "\n".join(lines)

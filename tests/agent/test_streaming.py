@@ -183,7 +183,7 @@ def test_fallback_stream_switches_before_the_first_piece_only():
     local.name = "local"
     with FakeOpenAIServer() as server:
         server.then(status=503).then(reply="server answer")
-        backend = FallbackBackend(OpenAICompatibleBackend(server.base_url, "internvl2"), local)
+        backend = FallbackBackend(OpenAICompatibleBackend(server.base_url, "internvl2"), local, retry_after_s=0)
         assert "".join(backend.stream([{"role": "user", "content": "x"}])) == "local answer"
         assert backend.active == "local" and "503" in backend.last_error
         assert "".join(backend.stream([{"role": "user", "content": "x"}])) == "server answer"
