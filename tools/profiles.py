@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 
 # Plausible human ranges: anything outside is a typo or unit mix-up, never a plan input.
 AGE_RANGE = (13, 100)            # years; 13-17 are minors: conservative plans, never a deficit
+TRAINING_AGE_RANGE = (6, 100)    # training plans: 6-12 play-based bodyweight, 13-17 supervised youth (NSCA 2009)
 HEIGHT_CM_RANGE = (100.0, 250.0)
 WEIGHT_KG_RANGE = (25.0, 350.0)
 BODY_FAT_PCT_RANGE = (3.0, 60.0)
@@ -26,7 +27,7 @@ REQUESTED_KCAL_RANGE = (300, 8000)  # a calorie figure the user asked for; the p
 TRAINING_DAYS_RANGE = (0, 7)
 ADULT_AGE = 18
 
-GOALS = ("strength", "hypertrophy", "fat_loss", "endurance", "general_health")
+GOALS = ("strength", "hypertrophy", "fat_loss", "endurance", "general_health", "sport")
 EXPERIENCE = ("beginner", "intermediate", "advanced")
 PLACES = ("gym", "home", "bodyweight")
 SEXES = ("male", "female")
@@ -43,8 +44,11 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "goal": {"strength": ("力量", "增力", "strong", "stronger", "powerlifting"),
              "hypertrophy": ("增肌", "肌肥大", "muscle", "build muscle", "muscle gain", "bodybuilding"),
              "fat_loss": ("减脂", "减肥", "减重", "fat loss", "lose fat", "weight loss", "lose weight", "cut"),
-             "endurance": ("耐力", "cardio", "stamina"),
-             "general_health": ("健康", "一般健康", "保持健康", "health", "general health", "fitness")},
+             "endurance": ("耐力", "cardio", "stamina", "running", "runner", "run", "marathon", "cycling", "cyclist",
+                           "triathlon", "跑步", "马拉松", "骑行", "长跑", "铁人三项"),
+             "general_health": ("健康", "一般健康", "保持健康", "health", "general health", "fitness"),
+             "sport": ("sports", "athlete", "athletic", "sport performance", "team sport", "运动表现", "体能", "专项",
+                       "篮球", "足球", "basketball", "football", "soccer", "tennis", "网球")},
     "experience": {"beginner": ("新手", "初学者", "入门", "小白", "novice"), "intermediate": ("中级",),
                    "advanced": ("高级", "老手", "expert")},
     "place": {"gym": ("健身房",), "home": ("家", "在家", "家里", "home gym"),
@@ -171,18 +175,26 @@ def _words(value: object, field: str, errors: dict) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
 
 
-def _limitations(value: object, errors: dict) -> tuple[str, ...]:
-    out, bad = [], []
+_SEVERE_WORDS = ("severe", "acute", "sharp", "intense", "swollen", "swelling", "剧", "急性", "严重", "刺痛", "肿")
+
+
+def _limitations(value: object, errors: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(areas, areas with severe/acute pain): 'knee', '膝盖', 'severe knee pain', '腰部急性疼痛'."""
+    out, severe, bad = [], [], []
     for word in _words(value, "limitations", errors):
         raw = word.lower()
         canon = _key(raw) if _key(raw) in LIMITATIONS else next(
             (c for c, ws in _SYNONYMS["limitation"].items() if raw in ws or any(w in raw for w in ws if len(w) > 2)),
+            None) or next((c for c in LIMITATIONS if c.replace("_", " ") in raw.replace("_", " ")), None) or next(
+            (c for c, ws in _SYNONYMS["limitation"].items() if any(w in raw for w in ws if re.search(r"[\u4e00-\u9fff]", w))),
             None)
         (out if canon else bad).append(canon or word)
+        if canon and any(w in raw for w in _SEVERE_WORDS):
+            severe.append(canon)
     if bad:
         errors["limitations"] = _msg(f"unknown body area(s) {bad}; known: {', '.join(LIMITATIONS)}",
                                      f"无法识别的部位 {bad}；可选：{'、'.join(LIMITATIONS)}")
-    return tuple(sorted(set(out)))
+    return tuple(sorted(set(out))), tuple(sorted(set(severe)))
 
 
 def _allergens(value: object, errors: dict) -> tuple[str, ...]:
@@ -240,7 +252,7 @@ class TrainingProfile:
     goal: str
     days_per_week: int
     minutes_per_session: int
-    age: int
+    age: int | None = None              # None: an adult (30 assumed for heart-rate zones)
     experience: str = "beginner"
     place: str = "gym"
     equipment: tuple[str, ...] | None = None
@@ -251,14 +263,30 @@ class TrainingProfile:
     parq_yes: tuple[str, ...] = ()      # PAR-Q questions answered "yes" -> referral, conservative plan
     acute_symptoms: bool = False        # chest pain, dizziness, acute injury now -> no escalation
     pregnant: bool = False
+    pregnancy_week: int | None = None   # 1-42; implies pregnant (trimesters 1-13, 14-27, 28+)
+    postpartum_weeks: int | None = None  # weeks since giving birth
+    severe_pain: tuple[str, ...] = ()   # limited areas with severe/acute pain -> referral, no loading there
+
+    @property
+    def years(self) -> int:
+        return 30 if self.age is None else self.age
 
     @property
     def is_minor(self) -> bool:
-        return self.age < ADULT_AGE
+        return self.age is not None and self.age < ADULT_AGE
+
+    @property
+    def trimester(self) -> int | None:
+        if not self.pregnant:
+            return None
+        if self.pregnancy_week is None:
+            return 2  # week unknown: plan as after the first trimester (the stricter rules: nothing supine)
+        return 1 if self.pregnancy_week <= 13 else 2 if self.pregnancy_week <= 27 else 3
 
     @property
     def needs_referral(self) -> bool:
-        return bool(self.parq_yes) or self.acute_symptoms or self.pregnant
+        return bool(self.parq_yes) or self.acute_symptoms or self.pregnant or bool(self.severe_pain) or (
+            self.postpartum_weeks is not None and self.postpartum_weeks < 6)
 
     @property
     def conservative(self) -> bool:
@@ -322,13 +350,19 @@ def parse_training_profile(data: dict | TrainingProfile) -> TrainingProfile:
         data = data.to_dict()
     data = _as_dict(data)
     errors: dict = {}
-    _required(data, ("goal", "days_per_week", "minutes_per_session", "age"), errors)
+    _required(data, ("goal", "days_per_week", "minutes_per_session"), errors)
     goal = _choice(data.get("goal"), GOALS, _SYNONYMS["goal"], "goal", errors) if "goal" not in errors else GOALS[0]
     days = _number(data.get("days_per_week"), *DAYS_RANGE, "days_per_week", errors, ("days", "天"), True) \
         if "days_per_week" not in errors else 1
     minutes = _number(data.get("minutes_per_session"), *MINUTES_RANGE, "minutes_per_session", errors,
                       ("min", "分钟"), True) if "minutes_per_session" not in errors else 15
-    age = _number(data.get("age"), *AGE_RANGE, "age", errors, ("years", "岁"), True) if "age" not in errors else 30
+    age = None if data.get("age") in (None, "") else \
+        _number(data.get("age"), *TRAINING_AGE_RANGE, "age", errors, ("years", "岁"), True)
+    week = None if data.get("pregnancy_week") in (None, "") else \
+        _number(data["pregnancy_week"], *PREGNANCY_WEEK_RANGE, "pregnancy_week", errors, ("weeks", "周"), True)
+    postpartum = None if data.get("postpartum_weeks") in (None, "") else \
+        _number(data["postpartum_weeks"], *POSTPARTUM_WEEKS_RANGE, "postpartum_weeks", errors, ("weeks", "周"), True)
+    limitations, severe = _limitations(data.get("limitations"), errors)
     experience = _choice(data.get("experience") or "beginner", EXPERIENCE, _SYNONYMS["experience"], "experience",
                          errors)
     place = _choice(data.get("place") or "gym", PLACES, _SYNONYMS["place"], "place", errors)
@@ -339,13 +373,15 @@ def parse_training_profile(data: dict | TrainingProfile) -> TrainingProfile:
     equipment = None if raw_eq is None and place == "gym" else \
         tuple(_key(e) for e in _words(raw_eq, "equipment", errors)) if place != "bodyweight" else ()
     profile = TrainingProfile(
-        goal=goal, days_per_week=int(days), minutes_per_session=int(minutes), age=int(age), experience=experience,
-        place=place, equipment=equipment, limitations=_limitations(data.get("limitations"), errors), sex=sex,
+        goal=goal, days_per_week=int(days), minutes_per_session=int(minutes), age=None if age is None else int(age),
+        experience=experience, place=place, equipment=equipment, limitations=limitations, sex=sex,
         avoid_exercises=tuple(_key(e) for e in _words(data.get("avoid_exercises"), "avoid_exercises", errors)),
         favour_exercises=tuple(_key(e) for e in _words(data.get("favour_exercises"), "favour_exercises", errors)),
         parq_yes=_parq(data.get("parq_yes", data.get("parq")), errors),
         acute_symptoms=_flag(data.get("acute_symptoms"), "acute_symptoms", errors),
-        pregnant=_flag(data.get("pregnant"), "pregnant", errors))
+        pregnant=_flag(data.get("pregnant"), "pregnant", errors) or week is not None,
+        pregnancy_week=None if week is None else int(week),
+        postpartum_weeks=None if postpartum is None else int(postpartum), severe_pain=severe)
     if errors:
         raise ProfileError(errors)
     return profile

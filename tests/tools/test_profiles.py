@@ -64,7 +64,8 @@ def test_issue_examples_all_fields_reported_at_once():
 def test_missing_required_and_unknown_values():
     with pytest.raises(ProfileError) as err:
         parse_training_profile({})
-    assert {"goal", "days_per_week", "minutes_per_session", "age"} <= set(err.value.errors)
+    assert {"goal", "days_per_week", "minutes_per_session"} <= set(err.value.errors)
+    assert parse_training_profile({**TRAINING, "age": None}).age is None  # training: no age = an adult (contract)
     with pytest.raises(ProfileError) as err:
         parse_nutrition_profile({**NUTRITION, "allergies": ["kryptonite"]})
     assert "allergies" in err.value.errors  # an allergy is never silently dropped

@@ -5,8 +5,8 @@ import math
 
 from tools.profiles import TrainingProfile
 from tools.training.rules import EXERCISES_PER_SESSION, FULL_BODY_MINORS, MAJOR_GROUPS, MAX_SETS_PER_SESSION, MINOR_GROUPS, OVERLOAD_MAX_SETS, SESSION_GROUPS, SET_INCREASE_MAX
-from tools.training.timing import _exercise_s, _warmup_s, _work_s, estimate_session_s
-from tools.training.selection import _Picker, sort_key
+from tools.training.timing import _cooldown_s, _exercise_s, _warmup_s, _work_s, estimate_session_s
+from tools.training.selection import _Picker, role_of, sort_key
 from tools.training.prescription import _make_item, _new_cost_s, _rx_key, set_range, volume_range
 
 
@@ -31,7 +31,7 @@ def _group_sets(sessions: list[dict], week: int = 0) -> dict[str, int]:
 
 def _lift_s(session: dict, minutes: int) -> int:
     """Week-1 time without any cardio finisher: what is left for lifting decisions."""
-    return _warmup_s(minutes) + int(sum(_exercise_s(it, it["sets"]) for it in session["exercises"]))
+    return _warmup_s(minutes) + _cooldown_s(minutes) + int(sum(_exercise_s(it, it["sets"]) for it in session["exercises"]))
 
 
 def room_for_set(session: dict, item: dict, profile: TrainingProfile, weekly_left: int) -> bool:
@@ -39,7 +39,7 @@ def room_for_set(session: dict, item: dict, profile: TrainingProfile, weekly_lef
     group and the weekly ceiling (`weekly_left` sets before the group's weekly maximum)."""
     group_sets = sum(it["sets"] for it in session["exercises"] if it["group"] == item["group"])
     return (group_sets < MAX_SETS_PER_SESSION and weekly_left >= 1
-            and item["sets"] < set_range(profile, item["mechanic"])[1]
+            and item["sets"] < set_range(profile, item["role"])[1]
             and _lift_s(session, profile.minutes_per_session) + _work_s(item) + item["rest_s"]
             <= profile.minutes_per_session * 60)
 
@@ -72,7 +72,7 @@ def _add_exercise(session: dict, group: str, profile: TrainingProfile, picker: _
     left = profile.minutes_per_session * 60 - _lift_s(session, profile.minutes_per_session)
     chosen = picker.pick(group, session, first=have == 0)
     for ex in (chosen, min(cands, key=lambda e: (_new_cost_s(e, profile, 2), e.id))):
-        for n in sorted({set_range(profile, ex.mechanic)[0], 2}, reverse=True):
+        for n in sorted({set_range(profile, role_of(ex))[0], 2}, reverse=True):
             if n + have <= MAX_SETS_PER_SESSION and n <= weekly_left and _new_cost_s(ex, profile, n) <= left:
                 if ex is not chosen:
                     picker.used[ex.id] = picker.used.get(ex.id, 0) + 1
@@ -83,7 +83,7 @@ def _add_exercise(session: dict, group: str, profile: TrainingProfile, picker: _
 
 
 def _order(session: dict) -> None:
-    session["exercises"].sort(key=lambda it: sort_key(it["group"], it["mechanic"]))
+    session["exercises"].sort(key=lambda it: sort_key(it["group"], it["mechanic"], it["role"]))
     for i, it in enumerate(session["exercises"], 1):
         it["order"] = i
 
@@ -92,7 +92,7 @@ def _trim(session: dict, profile: TrainingProfile) -> None:
     """Cut volume until the session fits its time budget, least important work first."""
     items, minutes, budget = session["exercises"], profile.minutes_per_session, profile.minutes_per_session * 60
     fits = lambda: _lift_s(session, minutes) <= budget  # noqa: E731
-    lo = lambda it: set_range(profile, it["mechanic"])[0]  # noqa: E731
+    lo = lambda it: set_range(profile, it["role"])[0]  # noqa: E731
 
     def shrink(pred, floor_of) -> bool:
         cands = [it for it in items if pred(it) and it["sets"] > floor_of(it)]
@@ -111,7 +111,7 @@ def _trim(session: dict, profile: TrainingProfile) -> None:
     def second(it) -> bool:
         return any(o["group"] == it["group"] for o in items[:items.index(it)])
 
-    minor = lambda it: it["group"] not in MAJOR_GROUPS  # noqa: E731
+    minor = lambda it: it["group"] not in MAJOR_GROUPS and it["group"] != "power"  # noqa: E731
     for step in (lambda: shrink(minor, lo), lambda: drop(minor), lambda: shrink(lambda it: True, lo),
                  lambda: drop(second), lambda: shrink(lambda it: True, lambda it: 2), lambda: drop(lambda it: True)):
         while not fits() and step():
@@ -125,16 +125,21 @@ def _build_resistance(kind: str, index: int, profile: TrainingProfile, picker: _
                       per_session: dict[str, int]) -> dict:
     """Exercises for one session: each group's sets over 1-3 exercises, at most 8, then fit to time."""
     groups = [g for g in _session_groups(kind, index) if picker.by_group.get(g) and per_session.get(g)]
-    c_lo, c_hi = set_range(profile, "compound")
+    c_lo, c_hi = set_range(profile, "main")
     sets = {g: per_session[g] for g in groups}
     # as few exercises as cover the sets, each with at least the row minimum (5 sets -> one exercise of 4)
     n_ex = {g: max(1, min(3, math.ceil(sets[g] / c_hi), sets[g] // c_lo)) for g in groups}
-    while sum(n_ex.values()) > EXERCISES_PER_SESSION[1]:
+    power = wants_power(profile, kind) and bool(picker.by_group.get("power"))
+    while sum(n_ex.values()) > EXERCISES_PER_SESSION[1] - power:
         minors = [g for g in groups if g not in MAJOR_GROUPS and n_ex[g]]
         g = minors[-1] if minors else max(reversed(groups), key=lambda x: n_ex[x])
         n_ex[g] = 0 if g in minors else n_ex[g] - 1
         sets[g] = min(sets[g], n_ex[g] * c_hi)
-    session = {"kind": "resistance", "split": kind, "groups": list(_session_groups(kind, index)), "exercises": []}
+    session = {"kind": "resistance", "split": kind, "groups": list(_session_groups(kind, index)), "exercises": [],
+               "index": index}
+    if power:  # plyometrics first (NSCA order)
+        ex = picker.pick("power", session, first=True)
+        session["exercises"].append(_make_item(ex, profile, set_range(profile, "power")[0]))
     for g in groups:
         n = n_ex[g]
         for k in range(n):
@@ -142,10 +147,15 @@ def _build_resistance(kind: str, index: int, profile: TrainingProfile, picker: _
             ex = picker.pick(g, session, first=k == 0)
             if ex is None:
                 break
-            session["exercises"].append(_make_item(ex, profile, min(share, set_range(profile, ex.mechanic)[1])))
+            session["exercises"].append(_make_item(ex, profile, min(share, set_range(profile, role_of(ex))[1])))
     _order(session)
     _trim(session, profile)
     return session
+
+
+def wants_power(profile: TrainingProfile, kind: str) -> bool:
+    """Runners, cyclists and field athletes get plyometrics on lower-body and full-body days."""
+    return profile.goal in ("endurance", "sport") and kind in ("full_body", "lower", "legs")
 
 
 def _fill(sessions: list[dict], profile: TrainingProfile, picker: _Picker, trainable: list[str]) -> None:
@@ -172,7 +182,7 @@ def _fill(sessions: list[dict], profile: TrainingProfile, picker: _Picker, train
             progress = any(_add_exercise(s, g, profile, picker, left(g)) for g in absent + order)
     for s in sessions:
         for it in s["exercises"]:
-            while (it["sets"] < set_range(profile, it["mechanic"])[0]
+            while (it["sets"] < set_range(profile, it["role"])[0]
                    and room_for_set(s, it, profile, left(it["group"]))):
                 _set_sets(it, it["sets"] + 1)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 import math
 
 from tools.profiles import TrainingProfile, parse_training_profile
-from tools.training.rules import CARDIO_GOALS, DELOAD_MAX_RATIO, EXERCISES_PER_SESSION, GROUP_LABEL, MAJOR_GROUPS, MAX_SETS_PER_SESSION, MINOR_GROUPS, OVERLOAD_MAX_SETS, RX, SET_INCREASE_MAX, SPLITS, WHO_RANGE_MIN, _bi
+from tools.training.rules import OWN_SPORT_GOALS, CARDIO_GOALS, DELOAD_MAX_RATIO, EXERCISES_PER_SESSION, GROUP_LABEL, MAJOR_GROUPS, MAX_SETS_PER_SESSION, MINOR_GROUPS, OVERLOAD_MAX_SETS, RX, SET_INCREASE_MAX, SPLITS, WHO_RANGE_MIN, _bi
 from tools.training.timing import estimate_session_s
-from tools.training.selection import eligible_exercises, muscle_group, sort_key, user_equipment
-from tools.training.prescription import _rx_key, resistance_days, set_range, volume_range
+from tools.training.demands import blocked, modification
+from tools.training.selection import eligible_exercises, muscle_group, role_of, sort_key, user_equipment
+from tools.training.prescription import uses_pct_1rm, _rx_key, resistance_days, set_range, volume_range
 from tools.training.session import _group_sets, room_for_exercise, room_for_set
 
 
@@ -47,36 +48,45 @@ TRAINING_RULES = {
 }
 
 
+# Envelopes by role, independent of RX: (reps lo, reps hi, rest lo s, rest hi s). NSCA goal table; SCIENCE.md
+# "Prescription by exercise role" (small muscles 10-20 by effort); plyometrics 3-8 contacts with full rest.
+ROLE_ENVELOPE = {"main": (1, 15, 60, 300), "secondary": (5, 15, 60, 180), "isolation": (8, 20, 30, 90),
+                 "power": (3, 8, 60, 180)}
+# %1RM rows by goal for main lifts: (reps hi, %1RM lo, %1RM hi) - NSCA strength 85-100 @ <=6, hypertrophy
+# 67-85 @ 6-12, heavy strength for endurance athletes >= 80 % @ <= 6 (Ronnestad & Mujika 2014).
+PCT_ROWS = {"strength": (6, 85, 100), "hypertrophy": (12, 67, 85), "fat_loss": (12, 65, 80),
+            "general_health": (12, 55, 75), "endurance": (6, 80, 90), "sport": (6, 75, 90)}
+
+
 def _check_item(it: dict, profile: TrainingProfile, bad) -> None:
-    """Independent envelope checks from the NSCA table, not a copy of RX."""
-    key, name = _rx_key(profile), it["exercise_id"]
+    """Envelope checks by role and population; %1RM only for main lifts of trained adults."""
+    key, name, role = _rx_key(profile), it["exercise_id"], it["role"]
     lo, hi = it["reps"]
     rpe_hi = it["load"]["rpe"][1]
-    if rpe_hi > 9 or (profile.conservative and rpe_hi > 6):
-        bad("prescription", f"{name}: RPE {rpe_hi} too high")
-    if not 30 <= it["rest_s"] <= 300 and not (key == "endurance" and it["rest_s"] == 30):
-        bad("prescription", f"{name}: rest {it['rest_s']} s outside 30-300 s")
+    cap = 6 if key in ("conservative", "child") else 7 if key in ("youth", "older") else 9
+    if rpe_hi > cap:
+        bad("prescription", f"{name}: RPE {rpe_hi} > {cap} ({key})")
+    if it["load"]["type"] == "pct_1rm" and (role != "main" or not uses_pct_1rm(profile)):
+        bad("prescription", f"{name}: %1RM for a {role} exercise ({key}); use reps and effort")
     if it["unit"] == "s":
-        if not 10 <= lo <= hi <= 60:
-            bad("prescription", f"{name}: hold {lo}-{hi} s outside 10-60 s")
+        if not 10 <= lo <= hi <= 60 or not 30 <= it["rest_s"] <= 90:
+            bad("prescription", f"{name}: hold {lo}-{hi} s / rest {it['rest_s']} s outside 10-60 s / 30-90 s")
         return
-    if it["load"]["type"] != "pct_1rm":
-        if not 6 <= lo <= hi <= 25 or it["rest_s"] > 90:
-            bad("prescription", f"{name}: bodyweight reps {lo}-{hi} / rest {it['rest_s']} s outside 6-25 / ≤90 s")
-        return
-    p_lo, p_hi = it["load"]["pct_1rm"]
-    checks = {  # (reps lo, reps hi, %1RM lo, %1RM hi, rest lo, rest hi) per NSCA row / ACSM
-        ("strength", "compound"): (1, 6, 85, 100, 120, 300), ("strength", "isolation"): (6, 12, 67, 85, 30, 90),
-        ("hypertrophy", None): (6, 12, 67, 85, 30, 90), ("hypertrophy_novice", None): (6, 12, 67, 85, 30, 90),
-        ("strength_novice", None): (6, 12, 60, 85, 30, 180), ("endurance", None): (12, 30, 30, 67, 0, 30),
-        ("fat_loss", None): (8, 15, 60, 80, 30, 90), ("general_health", None): (8, 15, 50, 75, 30, 120),
-        ("older", None): (10, 15, 40, 70, 30, 120), ("conservative", None): (10, 20, 30, 60, 30, 120)}
-    r_lo, r_hi, q_lo, q_hi, s_lo, s_hi = checks.get((key, it["mechanic"])) or checks[(key, None)]
-    if not (r_lo <= lo <= hi <= r_hi and q_lo <= p_lo <= p_hi <= q_hi and s_lo <= it["rest_s"] <= s_hi):
-        bad("prescription", f"{name}: {lo}-{hi} reps @ {p_lo}-{p_hi}% rest {it['rest_s']} s outside "
-                            f"{r_lo}-{r_hi} reps @ {q_lo}-{q_hi}% rest {s_lo}-{s_hi} s ({key})")
+    r_lo, r_hi, s_lo, s_hi = ROLE_ENVELOPE[role]
+    if key in ("youth", "child") and role != "power":
+        r_lo, r_hi = 6, 15  # NSCA youth 6-15
+    if it["load"]["type"] == "rpe" and not it["equipment"] and role != "power":
+        r_lo, r_hi, s_hi = 6, 25, min(s_hi, 90)  # bodyweight: reps to effort
+    if not (r_lo <= lo <= hi <= r_hi and s_lo <= it["rest_s"] <= s_hi):
+        bad("prescription", f"{name}: {lo}-{hi} reps, rest {it['rest_s']} s outside {r_lo}-{r_hi} reps / "
+                            f"{s_lo}-{s_hi} s for a {role} exercise ({key})")
+    if it["load"]["type"] == "pct_1rm":
+        rep_hi, q_lo, q_hi = PCT_ROWS[key]
+        p_lo, p_hi = it["load"]["pct_1rm"]
+        if not (hi <= rep_hi and q_lo <= p_lo <= p_hi <= q_hi):
+            bad("prescription", f"{name}: {lo}-{hi} reps @ {p_lo}-{p_hi}% outside ≤{rep_hi} @ {q_lo}-{q_hi}% ({key})")
     inc = it.get("load_increase_pct")
-    if not inc or not 2 <= inc[0] <= inc[1] <= 10:
+    if it["load"]["type"] == "pct_1rm" and (not inc or not 2 <= inc[0] <= inc[1] <= 10):
         bad("block", f"{name}: load increase {inc} outside ACSM 2-10 %")
 
 
@@ -126,11 +136,12 @@ def _validate(plan: dict, profile: TrainingProfile, kb, bad) -> None:
             if ex and (set(ex.contraindications) & set(profile.limitations) or
                        (have is not None and not set(ex.equipment) <= have)):
                 bad("safety", f"cardio {c['exercise_id']} loads a limited area or needs missing equipment")
-            if c["intensity"] != "moderate" or c["minutes"] <= 0:
+            own = s["split"] == "own_sport" and profile.goal in OWN_SPORT_GOALS
+            if c["intensity"] != ("as_planned" if own else "moderate") or c["minutes"] <= 0:
                 bad("cardio", f"cardio block {c}")
         for m in s.get("warmup", {}).get("mobility", []):
             ex = kb.exercises.get(m["exercise_id"])
-            if ex is None or set(ex.contraindications) & set(profile.limitations):
+            if ex is None or set(ex.contraindications) & set(profile.limitations) or blocked(ex, profile):
                 bad("safety", f"warm-up drill {m['exercise_id']} unknown or contraindicated")
     for s in sessions:
         items = s["exercises"]
@@ -138,7 +149,7 @@ def _validate(plan: dict, profile: TrainingProfile, kb, bad) -> None:
         ids = [it["exercise_id"] for it in items]
         if len(ids) != len(set(ids)):
             bad("safety", f"{label}: an exercise appears twice")
-        keys = [sort_key(it["group"], it["mechanic"]) for it in items]
+        keys = [sort_key(it["group"], it["mechanic"], it["role"]) for it in items]
         if keys != sorted(keys):
             bad("order", f"{label}: order {ids}")
         for it in items:
@@ -146,18 +157,21 @@ def _validate(plan: dict, profile: TrainingProfile, kb, bad) -> None:
             if ex is None:
                 bad("safety", f"{label}: unknown exercise {it['exercise_id']}")
                 continue
-            if set(ex.contraindications) & set(profile.limitations):
-                bad("safety", f"{ex.id} loads {set(ex.contraindications) & set(profile.limitations)}")
+            why = blocked(ex, profile)
+            if why:
+                bad("safety", f"{ex.id}: {why}")
+            if (modification(ex, profile) or None) != it.get("modification"):
+                bad("safety", f"{ex.id}: the limitation's modification is missing or wrong")
             if have is not None and not set(ex.equipment) <= have:
                 bad("safety", f"{ex.id} needs {set(ex.equipment) - have}")
             if ex.id not in pool:
                 bad("safety", f"{ex.id} is not eligible (level, pattern or avoid list)")
-            if it["group"] != muscle_group(ex) or it["mechanic"] != ex.mechanic:
+            if it["group"] != muscle_group(ex) or it["mechanic"] != ex.mechanic or it["role"] != role_of(ex):
                 bad("meta", f"{ex.id}: group/mechanic do not match the knowledge base")
             if not (it["name"].get("en") and it["name"].get("zh")):
                 bad("meta", f"{ex.id}: missing bilingual name")
             _check_item(it, profile, bad)
-            s_lo, s_hi = set_range(profile, it["mechanic"])
+            s_lo, s_hi = set_range(profile, it["role"])
             if not 2 <= it["sets"] <= s_hi or (it["sets"] < s_lo and room_for_set(s, it, profile,
                                                                              hi - weekly.get(it["group"], 0))):
                 bad("sets", f"{label}: {ex.id} has {it['sets']} sets (range {s_lo}-{s_hi}) and time allows more")
@@ -227,6 +241,9 @@ def _check_week(plan: dict, profile: TrainingProfile, sessions: list[dict], by_g
         if not WHO_RANGE_MIN[0] <= c["target_min_per_week"] <= WHO_RANGE_MIN[1] or \
                 c["scheduled_min"] + c["extra_walking_min"] < c["target_min_per_week"]:
             bad("cardio", f"cardio {c['target_min_per_week']} / {c['scheduled_min']} + {c['extra_walking_min']} min")
+    if profile.goal in OWN_SPORT_GOALS and (plan["cardio"]["extra_walking_min"] or any(
+            s["kind"] == "cardio" and s["split"] != "own_sport" for s in plan["sessions"])):
+        bad("cardio", "endurance/sport plan adds walking or cardio on top of the athlete's own sessions")
     if not (plan["disclaimer"].get("en") and plan["disclaimer"].get("zh") and plan["sources"]):
         bad("meta", "missing disclaimer or sources")
 
