@@ -43,8 +43,8 @@ def test_training_handler_gives_table_chart_gifs_and_files(services):
     out = h.training_plan(services, "u1", FORM, 0, "zh")
     assert out["rows"] and all(len(r) == 8 for r in out["rows"])
     assert all(ex["exercise_id"] for s in out["plan"]["sessions"] for ex in s.get("exercises", []))
-    assert not any("knee" in ex.get("contraindications", []) for s in out["plan"]["sessions"]
-                   for ex in s.get("exercises", []))
+    assert not any("knee" in ex.get("contraindications", []) and not ex.get("modification")
+                   for s in out["plan"]["sessions"] for ex in s.get("exercises", []))  # knee work only modified (#15)
     assert {name for name, _ in out["sets"]} >= {"胸部", "背部"}
     assert out["gifs"] and all(p.endswith(".gif") for p, _ in out["gifs"])
     names = [f.rsplit("-", 1)[-1] for f in out["files"]]
