@@ -61,6 +61,16 @@ CUISINE_OVERRIDES = {
     "rice_white_cooked": ("chinese", "japanese", "western"), "rice_brown_cooked": ("chinese", "western"),
     "oats_rolled_dry": ("western", "chinese"), "oatmeal_cooked_water": ("western", "chinese"),
     "corn_on_the_cob_boiled": BOTH, "chinese_yam_cooked": ("chinese",), "taro_cooked": ("chinese",),
+    # plain cooked ingredients read as a Western plate, not a Chinese dish (read-through of 10 weeks of plans:
+    # "牛肉末 140 g + 小米粥 + 白蘑菇 250 g" is no Chinese dinner; the Chinese table has composed dishes for them)
+    "beef_ground_lean_cooked": ("western",), "pork_ground_cooked": ("western",), "ground_chicken_cooked": ("western",),
+    "lamb_leg_roasted": ("western",), "pork_tenderloin_roasted": ("western",), "chicken_thigh_roasted": ("western",),
+    "cod_cooked": ("western",), "tilapia_cooked": ("western",), "pollock_cooked": ("western",),
+    "imitation_crab": ("western",), "egg_white": ("western",), "tofu_firm": ("western",),
+    "white_mushrooms_boiled": ("western",), "onion_raw": ("western",), "cabbage_raw": ("western",),
+    "carrot_raw": ("western",), "green_pepper_raw": ("western",), "red_pepper_raw": ("western",),
+    "zucchini_boiled": ("western",), "eggplant_boiled": ("western",), "cauliflower_boiled": ("western",),
+    "snow_peas_boiled": ("western",), "green_beans_boiled": ("western",),
 }
 
 # --- roles: what part of a meal the food plays ----------------------------------------------------------
@@ -94,7 +104,10 @@ ROLE_OVERRIDES = {
     "garlic_water_spinach": "vegetable", "stir_fried_youmaicai": "vegetable", "wood_ear_salad": "vegetable",
     "shiitake_bok_choy": "vegetable", "kelp_salad": "vegetable", "stir_fried_bean_sprouts": "vegetable",
     "yuxiang_eggplant": "vegetable", "stir_fried_lotus_root": "vegetable", "greek_salad": "vegetable",
-    "spring_rolls_vegetable": "treat", "wood_ear_soaked": "vegetable",
+    "spring_rolls_vegetable": "treat", "wood_ear_soaked": "condiment",
+    # ingredients, not dishes: served inside 粥/汤/麻婆豆腐, never as "200 g boiled mung beans" at breakfast
+    "mung_beans_boiled": "condiment", "adzuki_beans_boiled": "condiment", "tofu_soft": "condiment",
+    "luncheon_meat": "treat",   # processed meat (IARC group 1) is not planned
     # one-bowl meals: staple and protein in one dish
     "egg_fried_rice": "mixed", "yangzhou_fried_rice": "mixed", "lanzhou_beef_noodle_soup": "mixed",
     "liangpi": "mixed", "zhajiangmian": "mixed", "reganmian": "mixed", "scallion_oil_noodles": "staple",
@@ -139,6 +152,7 @@ BOUNDS = {
     "corn_on_the_cob_boiled": (100, 250), "chinese_yam_cooked": (100, 250), "taro_cooked": (100, 250),
     "potato_boiled": (100, 300), "potato_baked": (100, 300), "mashed_potatoes": (100, 250),
     "egg_scrambled": (60, 180), "egg_white": (33, 132), "lamb_skewers": (50, 150),
+    "chicken_gizzard_simmered": (50, 120), "beef_tripe_cooked": (50, 120),
 }
 # foods served in whole units: id -> (grams per unit, en unit, zh unit, min units, max units)
 UNITS = {
@@ -252,10 +266,11 @@ def facts_row(food: dict, sr: dict[str, dict], authored: dict | None = None) -> 
         lo_g, hi_g = unit_g * lo, unit_g * hi
     else:
         portion = float(food["portion_g"])
-        lo_g, hi_g = tuple(authored.get("bounds") or ()) or BOUNDS.get(fid) or ROLE_BOUNDS[role]
-        if role == "mixed":
+        stated = tuple(authored.get("bounds") or ()) or BOUNDS.get(fid)
+        lo_g, hi_g = stated or ROLE_BOUNDS[role]
+        if role == "mixed" and not stated:
             lo_g, hi_g = round(0.7 * portion), round(1.3 * portion)
-        elif role == "protein" and food["category"] == "dish":
+        elif role == "protein" and food["category"] == "dish" and not stated:
             lo_g, hi_g = 100, 300
         unit_g, en, zh = (5 if hi_g <= 60 else 10 if hi_g <= 200 else 25), "g", "克"
         lo_g = max(unit_g, round(lo_g / unit_g) * unit_g)

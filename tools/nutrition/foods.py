@@ -7,7 +7,7 @@ import random
 
 from tools.profiles import NutritionProfile
 from .rules import MENU_PER_ROLE, PLAN_ROLES, PLANNING_EXCLUDED, PORTION_SCALE_KCAL, STEPS_PER_PORTION
-from .templates import PLAN_CUISINES, roles_for
+from .templates import PLAN_CUISINES, patterns_for, roles_for, slot_kind
 
 
 def plannable(food) -> bool:
@@ -53,12 +53,33 @@ def _seed(profile: NutritionProfile, salt: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{blob}|{salt}".encode()).digest()[:8], "big")
 
 
-def meal_cuisines(profile: NutritionProfile, slots: tuple[str, ...], rng: random.Random) -> list[str]:
-    """The kitchen of each meal: the profile's cuisine, or for "any" a seeded Chinese/Western mix
-    (each meal coherent on its own)."""
+def _fits(food, role: str, cuisine: str, kind: str) -> bool:
+    return food.facts.role == role and cuisine in food.facts.cuisines and (kind in food.meal_slots or role == "fruit")
+
+
+def servable(pool: list, cuisine: str, slot: str) -> bool:
+    """Whether the allowed foods can make one of the cuisine's patterns for this meal (a soy-free vegan has no
+    Chinese breakfast protein: such a meal is then Western when the cuisine is "any")."""
+    kind = _kb_slot(slot)
+    for pattern in patterns_for(cuisine, slot):
+        if all(sum(_fits(f, r, cuisine, kind) for f in pool) >= lo for r, (lo, _) in pattern.items()) and (
+                slot_kind(slot) != "breakfast" or any(_fits(f, r, cuisine, kind) for f in pool
+                                                       for r in ("protein", "dairy", "mixed") if r in pattern)):
+            return True
+    return False
+
+
+def kitchens(profile: NutritionProfile, slots: tuple[str, ...], pool: list) -> dict[str, list[str]]:
+    """Per meal, the kitchens it may be cooked in: the profile's cuisine, or for "any" those the allowed foods
+    can serve that meal in (both if neither can)."""
     if profile.cuisine in PLAN_CUISINES:
-        return [profile.cuisine] * len(slots)
-    return [rng.choice(PLAN_CUISINES) for _ in slots]
+        return {s: [profile.cuisine] for s in slots}
+    return {s: [c for c in PLAN_CUISINES if servable(pool, c, s)] or list(PLAN_CUISINES) for s in slots}
+
+
+def meal_cuisines(options: dict[str, list[str]], slots: tuple[str, ...], rng: random.Random) -> list[str]:
+    """A seeded kitchen for each meal among its options (for "any": a Chinese/Western mix, each meal coherent)."""
+    return [rng.choice(options[s]) if len(options[s]) > 1 else options[s][0] for s in slots]
 
 
 def menu(pool: list, slot: str, cuisine: str, rng: random.Random, scale: float = 1.0) -> list:
@@ -67,8 +88,7 @@ def menu(pool: list, slot: str, cuisine: str, rng: random.Random, scale: float =
     kind = _kb_slot(slot)
     out = []
     for role in sorted(roles):
-        fits = [f for f in pool if f.facts.role == role and cuisine in f.facts.cuisines
-                and (kind in f.meal_slots or role == "fruit")]
+        fits = [f for f in pool if _fits(f, role, cuisine, kind)]
         rng.shuffle(fits)
         out += fits[:max(1, round(MENU_PER_ROLE[role] * scale))]
     return out

@@ -8,7 +8,7 @@ import random
 import numpy as np
 
 from tools.profiles import NutritionProfile, parse_nutrition_profile
-from .foods import _kb_slot, _seed, allowed_foods, meal_cuisines, menu
+from .foods import _kb_slot, _seed, allowed_foods, kitchens, meal_cuisines, menu
 from .rules import (INFEASIBLE_TRIES_PER_LEVEL, MAX_DAYS_PER_FOOD, NUTRIENTS, SLOT_SHARE, SLOTS, SOLVE_TOLERANCE,
                     TOLERANCE, TRIES_PER_LEVEL)
 from .solve import solve_day
@@ -87,13 +87,14 @@ def plan_meals_day(targets: dict, profile: NutritionProfile | dict, kb, day_inde
     kept_totals = np.array([sum(it[k] for it in kept) for k in KEPT_KEYS])
     shares = np.array([SLOT_SHARE[_kb_slot(s)] for s in slots])
     share = dict(zip(slots, shares / shares.sum()))
+    options = kitchens(p, slots, pool)
     x, cands, level, cuisines = None, [], 0, []
     for level in range(len(LEVELS)):
         opts = LEVELS[level]
         proven = 0
         for attempt in range(TRIES_PER_LEVEL if level < 4 else 1):
             rng = random.Random(_seed(p, f"day{day_index}:{level}:{attempt}"))
-            cuisines = meal_cuisines(p, slots, rng)
+            cuisines = meal_cuisines(options, slots, rng)
             usable = pool if opts["repeats"] else [f for f in pool if used_days.get(f.id, 0) < MAX_DAYS_PER_FOOD]
             taken = {it["food_id"] for it in kept}
             cands = [(j, f) for j, s in enumerate(free)
