@@ -310,3 +310,41 @@ def test_choice_is_deterministic_and_variation_swaps_within_a_pattern():
     assert pa == [(it["pattern"], it["exercise_id"]) for it in exercises(plan_training_week(BASE, KB))]
     assert [x for x, _ in pa][:3] == [it["pattern"] for it in exercises(b)][:3] or pa != [
         (it["pattern"], it["exercise_id"]) for it in exercises(b)]
+
+
+# --- today's workout and swaps (contract in TEAM.md) ---------------------------------------------------
+def test_plan_today_follows_recent_history_minutes_and_equipment():
+    import datetime as dt
+    from tools.training import plan_today
+    day = dt.date(2026, 12, 7)
+    prof = {"goal": "hypertrophy", "experience": "intermediate", "age": 30}
+    fresh = plan_today(prof, [], 40, None, "en", KB, today=day)
+    assert fresh["today"]["split"] == "full_body" and len(fresh["sessions"]) == 1
+    legs = plan_today(prof, [{"date": "2026-12-06", "exercises": ["barbell_back_squat", "romanian_deadlift"]}],
+                      30, ["dumbbells", "bench"], "zh", KB, today=day)
+    assert legs["today"]["split"] == "upper" and legs["sessions"][0]["estimated_min"] <= 30
+    assert all(set(it["equipment"]) <= {"dumbbell", "weight_bench"} for it in legs["sessions"][0]["exercises"])
+    old = plan_today(prof, [{"days_ago": 4, "groups": ["quads", "chest"]}], 45, [], "en", KB, today=day)
+    assert old["today"]["split"] == "full_body" and all(not it["equipment"] for it in exercises(old))
+    for p in (fresh, legs, old):
+        assert validate_training_plan(p, p["profile"], KB) == []
+    with pytest.raises(ProfileError):
+        plan_today(prof, "yesterday", 30, None, "en", KB)
+
+
+def test_swap_keeps_the_pattern_and_respects_limitations():
+    from tools.training import swap_exercise
+    profile = {**BASE, "days_per_week": 3, "limitations": ["knee"]}
+    week = plan_training_week(profile, KB)
+    for it in week["sessions"][0]["exercises"]:
+        new = swap_exercise(week, 1, it["exercise_id"], profile, "en", KB)
+        got = next(x for x in new["sessions"][0]["exercises"] if x["exercise_id"] == new["swaps"][-1]["to"])
+        assert got["exercise_id"] != it["exercise_id"] and got["group"] == it["group"]
+        assert validate_training_plan(new, profile, KB) == [], it["exercise_id"]
+    same = [x for x in (swap_exercise(week, 1, it["exercise_id"], profile, "en", KB)["swaps"][-1]
+                        for it in week["sessions"][0]["exercises"])]
+    assert sum(KB.exercises[s["to"]].pattern == KB.exercises[s["from"]].pattern for s in same) >= len(same) - 1
+    with pytest.raises(ProfileError):
+        swap_exercise(week, 9, "leg_press", profile, "en", KB)
+    with pytest.raises(ProfileError):
+        swap_exercise(week, 1, "not_there", profile, "en", KB)

@@ -13,9 +13,11 @@ from tools.training.prescription import resistance_days, set_range, volume_range
 from tools.training.week import plan_training_week
 from tools.training.validation import TRAINING_RULES, validate_training_plan
 from tools.training.text import summarize_training
+from tools.training.today import plan_today
+from tools.training.swap import swap_exercise
 from tools.training.planner import TrainingPlanner
 
 __all__ = ["DISCLAIMER", "GROUP_LABEL", "MAJOR_GROUPS", "MINOR_GROUPS", "SOURCES", "SPLITS", "STRENGTH_PATTERNS",
            "TRAINING_RULES", "TrainingPlanner", "eligible_exercises", "estimate_session_s", "is_loadable",
-           "muscle_group", "plan_training_week", "resistance_days", "set_range", "summarize_training",
+           "muscle_group", "plan_today", "plan_training_week", "swap_exercise", "resistance_days", "set_range", "summarize_training",
            "user_equipment", "validate_training_plan", "volume_range"]

@@ -144,7 +144,9 @@ class _Picker:
         if first and group == "back":
             turn = (session.get("index", 0) + self.variation) % 2
             patterns = BACK_PATTERNS[turn:] + BACK_PATTERNS[:turn]
-            slot = next((pt for pt in patterns if any(ex.pattern == pt for ex in cands)), None)
+            staple = lambda pt: set(staple_list("back", pt, p.experience))  # noqa: E731
+            slot = next((pt for pt in patterns if any(ex.pattern == pt and ex.id in staple(pt) for ex in cands)),
+                        None) or next((pt for pt in patterns if any(ex.pattern == pt for ex in cands)), None)
             if slot:
                 cands = [ex for ex in cands if ex.pattern == slot]
         elif group == "back":

@@ -110,7 +110,11 @@ def _validate(plan: dict, profile: TrainingProfile, kb, bad) -> None:
     week = plan["sessions"]
     sessions = [s for s in week if s["kind"] == "resistance"]
     n_res = resistance_days(profile)
-    if [s["split"] for s in sessions] != list(SPLITS[n_res]) or len(week) != profile.days_per_week:
+    today = plan.get("kind") == "training_today"  # one session chosen from recent history: no weekly split
+    if today:
+        if len(week) != 1 or [s["split"] for s in sessions] not in ([], ["full_body"], ["upper"], ["lower"]):
+            bad("split", f"today's plan must be one session, got {[s['split'] for s in week]}")
+    elif [s["split"] for s in sessions] != list(SPLITS[n_res]) or len(week) != profile.days_per_week:
         bad("split", f"splits {[s['split'] for s in sessions]} / {len(week)} days; expected {SPLITS[n_res]} "
                      f"/ {profile.days_per_week}")
     days = [s["day"] for s in week]
@@ -172,11 +176,11 @@ def _validate(plan: dict, profile: TrainingProfile, kb, bad) -> None:
                 bad("meta", f"{ex.id}: missing bilingual name")
             _check_item(it, profile, bad)
             s_lo, s_hi = set_range(profile, it["role"])
-            if not 2 <= it["sets"] <= s_hi or (it["sets"] < s_lo and room_for_set(s, it, profile,
+            if not 2 <= it["sets"] <= s_hi or (it["sets"] < s_lo and not plan.get("swaps") and room_for_set(s, it, profile,
                                                                              hi - weekly.get(it["group"], 0))):
                 bad("sets", f"{label}: {ex.id} has {it['sets']} sets (range {s_lo}-{s_hi}) and time allows more")
             _check_item_block(it, profile, bad)
-        if len(items) > EXERCISES_PER_SESSION[1] or (len(items) < EXERCISES_PER_SESSION[0] and any(
+        if len(items) > EXERCISES_PER_SESSION[1] or (len(items) < EXERCISES_PER_SESSION[0] and not plan.get("swaps") and any(
                 room_for_exercise(s, g, profile, [e for e in by_group.get(g, ()) if e.id not in ids],
                                   hi - weekly.get(g, 0)) for g in {*s["groups"], *MINOR_GROUPS})):
             bad("count", f"{label}: {len(items)} exercises")
@@ -213,7 +217,7 @@ def _check_week(plan: dict, profile: TrainingProfile, sessions: list[dict], by_g
     if plan["weekly_sets"] != {g: weeks[0].get(g, 0) for g in GROUP_LABEL}:
         bad("volume", "weekly_sets does not match the sessions")
     trainable = [g for g in MAJOR_GROUPS if by_group.get(g)]
-    if sorted(plan["trainable_groups"]) != sorted(trainable):
+    if plan.get("kind") != "training_today" and sorted(plan["trainable_groups"]) != sorted(trainable):
         bad("volume", f"trainable groups {plan['trainable_groups']} != {trainable}")
 
     def full(g: str) -> bool:
@@ -226,6 +230,11 @@ def _check_week(plan: dict, profile: TrainingProfile, sessions: list[dict], by_g
                    for s in hosts)
 
     codes = {n.get("code") for n in plan["notes"]}
+    if plan.get("swaps"):  # a user's swap may free time; "time allows more" is a rule for the builder only
+        trainable = [g for g in trainable if weeks[0].get(g, 0) >= lo]
+    if plan.get("kind") == "training_today":
+        trainable = []  # one session: weekly floors and twice-a-week frequency do not apply
+        codes |= {"one_day"}
     for g in trainable:
         if weeks[0].get(g, 0) < lo and not (full(g) and "time_limited" in codes):
             bad("volume", f"{g}: {weeks[0].get(g, 0)} weekly sets < {lo} although time allows more")
