@@ -108,6 +108,7 @@ ROLE_OVERRIDES = {
     # ingredients, not dishes: served inside 粥/汤/麻婆豆腐, never as "200 g boiled mung beans" at breakfast
     "mung_beans_boiled": "condiment", "adzuki_beans_boiled": "condiment", "tofu_soft": "condiment",
     "luncheon_meat": "treat",   # processed meat (IARC group 1) is not planned
+    "onion_raw": "condiment",   # "250 g raw onion" is no side dish
     # one-bowl meals: staple and protein in one dish
     "egg_fried_rice": "mixed", "yangzhou_fried_rice": "mixed", "lanzhou_beef_noodle_soup": "mixed",
     "liangpi": "mixed", "zhajiangmian": "mixed", "reganmian": "mixed", "scallion_oil_noodles": "staple",
@@ -129,7 +130,7 @@ CATEGORY_ROLE = {"grain": "staple", "tuber": "staple", "vegetable": "vegetable",
                  "beverage": "drink", "snack": "treat", "dish": "protein"}
 
 # --- portion bounds per meal (grams): role defaults, then foods that come in units or are special --------
-ROLE_BOUNDS = {"staple": (100, 300), "protein": (50, 200), "vegetable": (100, 300), "fruit": (100, 300),
+ROLE_BOUNDS = {"staple": (100, 300), "protein": (50, 200), "vegetable": (100, 300), "fruit": (100, 250),
                "dairy": (150, 300), "nuts": (10, 30), "soup": (200, 400), "mixed": (250, 600), "treat": (20, 60),
                "drink": (150, 300), "condiment": (5, 15), "supplement": (25, 35)}
 BOUNDS = {
@@ -152,7 +153,7 @@ BOUNDS = {
     "corn_on_the_cob_boiled": (100, 250), "chinese_yam_cooked": (100, 250), "taro_cooked": (100, 250),
     "potato_boiled": (100, 300), "potato_baked": (100, 300), "mashed_potatoes": (100, 250),
     "egg_scrambled": (60, 180), "egg_white": (33, 132), "lamb_skewers": (50, 150),
-    "chicken_gizzard_simmered": (50, 120), "beef_tripe_cooked": (50, 120),
+    "chicken_gizzard_simmered": (50, 120), "beef_tripe_cooked": (50, 120), "durian": (50, 150),
 }
 # foods served in whole units: id -> (grams per unit, en unit, zh unit, min units, max units)
 UNITS = {

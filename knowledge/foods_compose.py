@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from .build_food_facts import SR28, read_sr28
+from .build_food_facts import SR28, _num, read_sr28
 
 ROOT = Path(__file__).resolve().parent
 RECIPES = ROOT / "foods_recipes.yaml"
@@ -109,13 +109,6 @@ def parse_ingredients(text: str, names: dict[str, str], sr: dict[str, dict]) -> 
             raise ValueError(f"NDB_No {ndb} not in SR28")
         out.append((g, ndb, name or names.get(ndb) or sr[ndb]["Shrt_Desc"].lower()))
     return out
-
-
-def _num(row: dict, key: str) -> float:
-    try:
-        return float(row.get(key) or 0)
-    except ValueError:
-        return 0.0
 
 
 KEYS = {"id", "en", "zh", "cat", "cuisine", "slots", "portion", "ing", "cooked", "note", "diet", "allergens", "role",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from tools.profiles import NutritionProfile, parse_nutrition_profile
+from .foods import knowledge_base
 from .meals import day_totals, grocery_list
 from .rubric import HARD_RULES, check_day
 from .rules import (ABSOLUTE_FLOOR_KCAL, ACTIVITY_FACTOR, AMDR, DEFICIT_MAX_KCAL, FIBER_MIN_G, FLOOR_KCAL,
@@ -17,9 +18,7 @@ def validate_nutrition_plan(plan: dict, profile: NutritionProfile | dict, kb=Non
     problems: list[str] = []
     bad = lambda rule, msg: problems.append(f"[{rule}] {msg}")  # noqa: E731
     p = parse_nutrition_profile(profile)
-    if kb is None:
-        from knowledge import load_knowledge
-        kb = load_knowledge()
+    kb = knowledge_base(kb)
     try:
         _check_targets(plan["targets"], p, bad)
         _check_days(plan, p, kb, bad)

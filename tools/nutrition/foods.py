@@ -21,6 +21,14 @@ def plannable(food) -> bool:
     return not (food.category == "beverage" and food.protein_g < 1 and food.carb_g >= 6)
 
 
+def knowledge_base(kb=None):
+    """The given knowledge base, or the packaged one loaded on first need."""
+    if kb is None:
+        from knowledge import load_knowledge
+        kb = load_knowledge()
+    return kb
+
+
 def _disliked(food, dislikes: tuple[str, ...]) -> bool:
     text = f"{food.id} {food.name.en} {food.name.zh}".lower()
     return any(d and (d in text or d.replace(" ", "_") in food.id) for d in dislikes)

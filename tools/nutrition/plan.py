@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tools.profiles import NutritionProfile, parse_nutrition_profile
+from .foods import knowledge_base
 from .meals import grocery_list, plan_meals_week
 from .safety import UnsafeNutritionRequest
 from .protein import fit_protein_to_foods
@@ -14,9 +15,7 @@ from .text import DISCLAIMER, SOURCES, _bi
 def plan_nutrition(profile: NutritionProfile | dict, kb=None) -> dict:
     """Targets with explanation, a 7-day meal plan (day 1 is the one-day plan), grocery list, sources."""
     p = parse_nutrition_profile(profile)
-    if kb is None:
-        from knowledge import load_knowledge
-        kb = load_knowledge()
+    kb = knowledge_base(kb)
     try:
         targets = fit_protein_to_foods(nutrition_targets(p), p, kb)
     except UnsafeNutritionRequest as refusal:   # same refusal in every language, with the nearest safe plan

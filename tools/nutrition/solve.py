@@ -12,9 +12,8 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
-from .rules import (ADDED_SUGAR_MAX_G, FRUIT_G, MAX_SUPPLEMENTS_PER_DAY, NUTRIENTS, SAT_FAT_MAX_SHARE,
-                    SLOT_SHARE_BAND, SODIUM_MAX_MG,
-                    ROUNDING_MARGIN, SOLVER_TIME_LIMIT_S, VEG_G)
+from .rules import (ADDED_SUGAR_MAX_G, FRUIT_G, MAX_SUPPLEMENTS_PER_DAY, NUTRIENTS, ROUNDING_MARGIN,
+                    SAT_FAT_MAX_SHARE, SLOT_SHARE_BAND, SODIUM_MAX_MG, SOLVER_TIME_LIMIT_S, VEG_G)
 from .templates import MAX_PER_CATEGORY_PER_MEAL, MAX_PROTEIN_DENSE_PER_MEAL, SNACK_ITEMS, patterns_for, slot_kind
 
 
@@ -36,6 +35,16 @@ def per_unit(food) -> np.ndarray:
     f, u = food.facts, food.facts.unit_g / 100
     return np.array([food.kcal, food.protein_g, food.fat_g, food.carb_g, food.fiber_g, f.sodium_mg, f.sat_fat_g,
                      f.added_sugar_g, f.veg_g, f.fruit_g]) * u
+
+
+def day_bounds(targets: dict, rules: dict) -> list[tuple[int, tuple[float, float]]]:
+    """(per_unit column, (low, high)) of each food-quality day rule at this level: fibre, sodium, saturated fat,
+    added sugar, vegetables, fruit (中国居民膳食指南 2022 and WHO; a level may widen sodium, vegetables, fruit)."""
+    return list(zip(range(4, 10), ((targets["fiber_min_g"], np.inf),
+                                   (0, SODIUM_MAX_MG * rules.get("sodium_scale", 1.0)),
+                                   (0, SAT_FAT_MAX_SHARE * targets["kcal"] / 9), (0, ADDED_SUGAR_MAX_G),
+                                   (VEG_G[0], VEG_G[1] * rules.get("veg_scale", 1.0)),
+                                   (FRUIT_G[0] * rules.get("fruit_floor", 1.0), FRUIT_G[1]))))
 
 
 def solve_day(cands: list[tuple[int, object]], meals: list[tuple[str, str, float]], targets: dict, rules: dict,
@@ -107,11 +116,7 @@ def solve_day(cands: list[tuple[int, object]], meals: list[tuple[str, str, float
     if powders:                        # protein powder once a day at most (kept meals already count)
         row(powders, [1] * len(powders), 0, max(0, MAX_SUPPLEMENTS_PER_DAY - kept_supplements))
     if rules["day"]:                   # 中国居民膳食指南 2022 and WHO day rules (rules.py)
-        for k, (a, b) in zip(range(4, 10), ((targets["fiber_min_g"], np.inf),
-                                            (0, SODIUM_MAX_MG * rules.get("sodium_scale", 1.0)),
-                                            (0, SAT_FAT_MAX_SHARE * kcal / 9), (0, ADDED_SUGAR_MAX_G),
-                                            (VEG_G[0], VEG_G[1] * rules.get("veg_scale", 1.0)),
-                                            (FRUIT_G[0] * rules.get("fruit_floor", 1.0), FRUIT_G[1]))):
+        for k, (a, b) in day_bounds(targets, rules):
             row(idx, list(A[:, k]), a - kept[k], b - kept[k])
     tol = rules["tol"]
     c = np.concatenate([np.zeros(m), cost, np.zeros(len(pats)),
@@ -145,12 +150,7 @@ def _limits(cands, used, meals, targets: dict, rules: dict, kept: np.ndarray):
     hi = list(goal * (1 + tol) - kept[:4])
     cols = [0, 1, 2, 3]
     if rules["day"]:
-        kcal = targets["kcal"]
-        for k, (a, b) in zip(range(4, 10), ((targets["fiber_min_g"], np.inf),
-                                            (0, SODIUM_MAX_MG * rules.get("sodium_scale", 1.0)),
-                                            (0, SAT_FAT_MAX_SHARE * kcal / 9), (0, ADDED_SUGAR_MAX_G),
-                                            (VEG_G[0], VEG_G[1] * rules.get("veg_scale", 1.0)),
-                                            (FRUIT_G[0] * rules.get("fruit_floor", 1.0), FRUIT_G[1]))):
+        for k, (a, b) in day_bounds(targets, rules):
             cols.append(k)
             lo.append(a - kept[k])
             hi.append(b - kept[k])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tools.profiles import NutritionProfile, ProfileError, parse_nutrition_profile
+from .foods import knowledge_base
 from .meals import grocery_list, plan_meals_day
 from .safety import UnsafeNutritionRequest
 from .text import _bi
@@ -36,7 +37,7 @@ def plan_to_change(plan: dict | None, profile: NutritionProfile | dict, kb=None)
     from .protein import fit_protein_to_foods
     from .targets import nutrition_targets
 
-    kb = _kb(kb)
+    kb = knowledge_base(kb)
     p = parse_nutrition_profile(profile)
     if plan is None:
         try:
@@ -66,13 +67,6 @@ def plan_to_change(plan: dict | None, profile: NutritionProfile | dict, kb=None)
     return plan
 
 
-def _kb(kb):
-    if kb is None:
-        from knowledge import load_knowledge
-        kb = load_knowledge()
-    return kb
-
-
 def _with_week(plan: dict, week: list[dict], kb, note: dict) -> dict:
     return {**plan, "week_plan": week, "day_plan": week[0], "grocery_list": grocery_list(week, kb),
             "changes": [*plan.get("changes", []), note]}
@@ -82,7 +76,7 @@ def swap_meal(plan: dict, day: int, slot: str, profile: NutritionProfile | dict,
     """The plan with meal `slot` of day `day` (0-based, as in plan["week_plan"][i]["day"]) replaced by other
     dishes; the day's other meals stay and the new meal completes the day's targets. If no meal fits around
     them the whole day is re-solved without the old dishes."""
-    kb = _kb(kb)
+    kb = knowledge_base(kb)
     p = parse_nutrition_profile(profile)
     week = plan["week_plan"]
     if not 0 <= day < len(week) or slot not in [m["slot"] for m in week[day]["meals"]]:
@@ -121,7 +115,7 @@ def find_food(food: str, kb) -> str | None:
 def remove_ingredient(plan: dict, food: str, profile: NutritionProfile | dict, kb=None) -> dict:
     """The plan without `food` (an id or en/zh name, e.g. "egg_boiled" or "鸡蛋"): every food whose id or
     name matches is dropped (鸡蛋 removes boiled, fried and steamed eggs) and each affected day re-solved."""
-    kb = _kb(kb)
+    kb = knowledge_base(kb)
     p = parse_nutrition_profile(profile)
     key = food.strip().lower()
     hit = find_food(food, kb)
