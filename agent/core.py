@@ -159,6 +159,8 @@ class FitnessAgent:
                 intent = route.intent or self._named_equipment(text) or _planner_evidence(route, stated)
                 if intent == "unsafe":   # the triage found nothing unsafe: a look-alike of an unsafe phrase
                     intent = route.runner_up if route.runner_up not in ("unsafe", "small_talk") else "knowledge"
+            if intent is None and safety.category in ("pregnancy", "postpartum", "minor", "injury"):
+                intent = "knowledge"   # "产后3个月 哺乳 想恢复训练": answered, with this person's guidance on top
             if conv.pending and stated and intent in (None, "small_talk", "knowledge", "gif", "equipment"):
                 intent = conv.pending   # the details we asked for ("I'm 30, 4 days a week"): build that plan now
             turn = self._direct(intent, text, image, {**conv.profile, "_asked": conv.asked, "_plans": conv.plans}, lang) \
@@ -261,7 +263,7 @@ class FitnessAgent:
         """What an exercise trains, from the catalog (primary, then secondary muscles), with its demo."""
         from tools.catalog import find_exercises
 
-        ids = find_exercises(text, self.kb)
+        ids = find_exercises(text, self.kb) or _exercise_by_movement(text, self.kb)
         if not ids:
             return self._equipment(text, image, profile, lang) if self._named_equipment(text) == "equipment" \
                 else self._knowledge(text, image, profile, lang)
@@ -485,6 +487,24 @@ class FitnessAgent:
             yield from _deltas(answer)
         holder.append(Turn(answer, lang, "react", backend, trace, rendered.get("attachments") or [],
                            rendered.get("data")))
+
+
+_IMPLEMENT = (r"^(?:barbell|dumbbell|bodyweight|machine|cable|kettlebell|smith machine|band|landmine|suspension|"
+              r"杠铃|哑铃|徒手|器械|绳索|壶铃|史密斯|弹力带|地雷管)\s*")
+
+
+def _exercise_by_movement(text: str, kb) -> list[str]:
+    """"romanian deadlift", "hip thrust", "深蹲": the catalog names the implement too ("Barbell Romanian
+    deadlift"); match the movement and take its plainest variant (shortest full name)."""
+    low = re.sub(r"[\s\-_]+", " ", text.lower())
+    hits = []
+    for ex in kb.exercises.values():
+        for full in (ex.name.en, ex.name.zh):
+            move = re.sub(_IMPLEMENT, "", re.sub(r"[\s\-_]+", " ", (full or "").lower())).strip()
+            if len(move) >= 2 and (move in low if re.search(r"[\u4e00-\u9fff]", move)
+                                   else re.search(rf"\b{re.escape(move)}e?s?\b", low)):
+                hits.append((-len(move), len(full), ex.id))
+    return [h[2] for h in sorted(hits)][:1]
 
 
 def _planner_evidence(route, stated: dict) -> str | None:

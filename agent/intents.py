@@ -23,12 +23,18 @@ EDIT = (r"\bswap\b|\breplace\b|instead|change\s*(?:it|the)|make\s*(?:it|each)|dr
         r"换(?:一个|成|掉)?|改成|改为|去掉|不吃|不要|只练|缩短|减少到")
 MUSCLES = r"what\s*muscles?|which\s*muscles?|muscles?\s*(?:does|do|worked)|(?:does|do)\s*(?:an?\s*|the\s*)?.{2,30}\s*(?:work|train|target)|muscles\?|练哪|练什么(?:肌|部位)|哪些肌肉|哪块肌肉|什么肌肉|练的是哪"
 DEMO = r"show\s*me|demonstrat|\bdemo\b|\bgif\b|video|animation|how\s*(?:do\s*i|to)\s*(?:do|perform)|演示|示范|动图|怎么做|标准动作"
-GREETING = r"^\s*(?:hi|hey|hello|yo|thanks?|thx|thank\s*you|good\s*(?:morning|evening)|who\s*are\s*you|what\s*can\s*you\s*do|你好|您好|谢谢|早上好|晚上好|你是谁|你能做什么)\b"
+GREETING = (r"^\s*(?:(?:hi|hey|hello|yo|thanks?|thx|thank\s*you|good\s*(?:morning|evening)|who\s*are\s*you|what\s*can\s*you\s*do)\b|"
+            r"(?:你好|您好|谢谢|多谢|早上好|早安|晚上好|你是谁|你能做什么|嗨|哈喽))")
 QUESTION = (r"\?|？|^\s*(?:how|what|why|when|which|should|can|could|is|are|do|does|will|would|where|whats|what's)\b|"
-            r"吗|怎么|多少|为什么|是否|几|哪|要不要|能不能|可不可以|好不好|什么|如何")
+            r"(?:^|[,，;.]\s*|\b(?:so|and|but)\s+)(?:how|what|why|when|which|should|can|could|is\s+it|do|does|where)\b|"
+            r"\b(?:how\s*(?:much|many|long|often|do|to|should)|when\s*can|can\s*i|should\s*i|is\s*it\s*(?:ok|okay|safe|bad|normal))\b|"
+            r"吗|怎么|多少|为什么|是否|几|哪|要不要|能不能|可不可以|好不好|什么|如何|多久|多长|多大|多重|行不行|可以不")
 # A bare follow-up ("and protein?", "hmm, what about rest?", "那个呢") leans on the earlier turns: the model,
 # which sees them, decides what it asks.
 ELLIPTIC = r"^\s*(?:and\b|hmm+|so\b|what\s*about|how\s*about|also\b|那个?|那么|还有|嗯)|^\s*\S{1,8}\s*[?？]\s*$"
+# A topic without a question ("knee position in a squat", "chest day ideas") is still a question
+TOPIC = r"position|form|technique|ideas?|tips?|advice|benefits?|姿势|要领|技巧|建议|好处"
+EATING = r"\beat\b|\bfood|diet|calor|meal|吃|饮食|热量|食"
 TRAINING_FACTS = ("days_per_week", "minutes_per_session", "place", "equipment")
 
 
@@ -54,12 +60,15 @@ def decide(text: str, stated: dict, profile: dict, has_plan: dict) -> str | None
     facts = stated.keys() & set(TRAINING_FACTS)
     if len(facts) >= 2 and ("goal" in stated or len(facts) >= 3 or not question):
         return "training_plan"
-    if {"height_cm", "weight_kg"} <= stated.keys() and "sex" in stated and not question:
+    body = {"height_cm", "weight_kg"} <= stated.keys() and stated.keys() & {"sex", "age"}
+    if body and (not question or re.search(EATING, low)):
         return "nutrition_plan"
+    if stated.keys() & {"weight_change_kg", "target_weight_kg"} and not question:
+        return "nutrition_plan"   # "lose 5 kg by summer": a nutrition goal; the plan asks for the body facts
     if re.search(MUSCLES, low):
         return "muscles"
     if re.search(DEMO, low) and not re.search(r"how\s*(?:much|many|long|often)|多少|多久", low):
         return "gif"
-    if question and not re.search(ELLIPTIC, low):
+    if (question or re.search(TOPIC, low)) and not re.search(ELLIPTIC, low):
         return "knowledge"
     return None

@@ -23,13 +23,15 @@ import yaml
 
 from .numbers import cn_to_int, normalize
 
+from .slots import INJURY_WORDS  # the words that make a named body part a limitation, one list for both
+
 TEXTS = yaml.safe_load((Path(__file__).parent / "prompts" / "safety.yaml").read_text(encoding="utf-8"))
 BLOCKING = ("red_flag", "eating_disorder", "very_low_calorie", "rapid_loss", "drugs")
 SAFE_RATE_KG_WEEK = 1.0          # NHLBI 0.45-0.9, China 0.5-1 kg/week (SCIENCE.md)
 LOW_INTAKE_KCAL = 1000           # a stated daily intake under this is very low calorie (floors 1200/1500, 800)
 
 _RED_FLAGS = {
-    "chest": r"chest\s*(?:pain|hurts?|tight|pressure)|pain\s*in\s*(?:my\s*)?chest|(?:heart|chest)\s*(?:is\s*)?(?:hurting|aching)|胸(?:口|部)?(?:痛|疼|闷|发紧|压迫)|心口疼|心绞痛",
+    "chest": r"chest\s*(?:pain|hurts?|tight|pressure)|chest\s*(?:feels?|is|gets?|getting|went)\s*(?:really\s*|very\s*|so\s*)?(?:tight|heavy|painful|crushing)|pain\s*in\s*(?:my\s*)?chest|(?:heart|chest)\s*(?:is\s*)?(?:hurting|aching)|胸(?:口|部)?(?:痛|疼|闷|发紧|压迫)|心口疼|心绞痛",
     "faint": r"faint|passed\s*out|blacked?\s*out|nearly\s*collapsed|collapsed|晕倒|昏倒|昏过去|晕过去|眼前发黑|差点晕|头晕(?:目眩|得站不住)",
     "breath": r"can'?t\s*(?:catch\s*my\s*)?breathe?|short(?:ness)?\s*of\s*breath\s*(?:at\s*rest|even\s*resting)|喘不上气|呼吸困难|上不来气",
     "heart": r"heart\s*(?:is\s*)?(?:racing|pounding|skipping|fluttering)\s*(?:and|even|at\s*rest|for)|palpitation|irregular\s*heart|心慌|心悸|心跳(?:很乱|不规律|特别快停不下来)",
@@ -113,7 +115,7 @@ def triage(text: str, profile: dict | None = None) -> Triage:
         return Triage("postpartum", str(profile.get("postpartum_weeks") or ""))
     if profile.get("age") and profile["age"] < 18:
         return Triage("minor", str(int(profile["age"])))
-    if profile.get("limitations") and re.search(r"injur|pain|hurt|sore|surgery|sprain|伤|痛|疼|不好|手术|扭", s, re.I):
+    if profile.get("limitations") and re.search(INJURY_WORDS, s, re.I):
         return Triage("injury", ",".join(profile["limitations"]))
     return Triage("benign")
 

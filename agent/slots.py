@@ -141,7 +141,8 @@ def _sex_age(t: _Text, out: dict) -> None:
     male = r"(?:male|mael|man|guy|dude|boy|m|男|男生|男的|男性)"
     female = r"(?:female|femal|fmale|woman|girl|lady|gal|f|女|女生|女的|女性)"
     for sex, word in (("male", male), ("female", female)):
-        if m := t.take(rf"(?<![a-z\d.])(\d{{2}})\s*(?:yo|y/o|y\.o\.)?\s*[,/]?\s*{word}(?![a-z])"):
+        # "27F" is an age, but in "168 58 女 33" the 58 belongs to the height before it
+        if m := t.take(rf"(?<![a-z\d.])(?<!\d )(?<!\d,)(?<!\d，)(?<!\d, )(\d{{2}})\s*(?:yo|y/o|y\.o\.)?\s*[,/]?\s*{word}(?![a-z])"):
             out.setdefault("age", float(m.group(1)))
             out["sex"] = sex
         elif m := t.take(rf"(?<![a-z'’]){word}\s*[,/，]?\s*(?:aged?\s*)?(\d{{2}})(?![\d.]){nounit}"):
@@ -306,7 +307,7 @@ _EQUIPMENT = {"dumbbell": r"dumbb?ells?|\bdbs?\b|哑铃", "barbell": r"barbells?
               "bench": r"\bbench\b(?!\s*(?:press|\d))|训练凳|卧推凳"}
 _LIMITATIONS = {"knee": r"knee|膝", "lower_back": r"lower\s*back|back\s*pain|bad\s*back|腰|下背", "shoulder": r"shoulder|肩",
                 "wrist": r"wrist|手腕", "elbow": r"elbow|肘", "hip": r"\bhip|髋", "ankle": r"ankle|脚踝|踝", "neck": r"\bneck|脖子|颈"}
-_INJURY = r"injur|pain|hurt|problem|\bbad\b|sore|surgery|torn|tear|sprain|arthritis|伤|痛|疼|不好|受过|手术|劳损|扭|不舒服"
+INJURY_WORDS = r"tennis\s*elbow|golfer'?s\s*elbow|网球肘|injur|pain|hurt|problem|\bbad\b|sore|surgery|torn|tear|sprain|arthritis|伤|痛|疼|不好|受过|手术|劳损|扭|不舒服"
 _TECHNIQUE = r"position|form|technique|placement|cue|track|姿势|位置|角度|动作要领|发力"
 
 
@@ -325,7 +326,7 @@ def _keywords(t: _Text, out: dict) -> None:
         if gear and not t.said(r"\b(?:no|without)\s+(?:dumbbells?|barbell|kettlebell)|没有(?:哑铃|杠铃|壶铃)"):
             out["equipment"] = gear
             out.setdefault("place", "home")
-    if t.said(_INJURY) and not t.said(_TECHNIQUE):
+    if t.said(INJURY_WORDS) and not t.said(_TECHNIQUE):
         hurt = [area for area, pat in _LIMITATIONS.items() if t.said(pat)]
         if hurt:
             out["limitations"] = hurt

@@ -21,6 +21,8 @@ def category(text: str, profile: dict | None = None) -> str:
     ("I'm 24 weeks pregnant and want to keep training", "pregnancy"), ("怀孕20周还能运动吗", "pregnancy"),
     ("I'm 8 weeks postpartum, where do I start", "postpartum"), ("产后3个月，还在哺乳，想恢复训练", "postpartum"),
     ("my knee hurts when I squat", "injury"), ("腰不好，想练背", "injury"),
+    ("chest feels tight when i do burpees", "red_flag"), ("tennis elbow, 3 days 60 min gym", "injury"),
+    ("网球肘，想练上肢", "injury"),
 ])
 def test_each_category_in_both_languages(text, expected):
     assert category(text) == expected

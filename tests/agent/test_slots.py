@@ -1,4 +1,5 @@
 """Profile facts are picked out of free text in both languages and remembered across turns."""
+import pytest
 from knowledge.language import detect_language
 from agent.slots import extract_profile, merge_profile
 
@@ -71,3 +72,12 @@ def test_a_target_weight_is_fat_loss_and_resolves_against_the_body_weight():
     mem = merge_profile({}, extract_profile("想瘦10斤"))
     mem = merge_profile(mem, extract_profile("女 30岁 160cm 120斤"))
     assert mem["weight_kg"] == 60 and mem["target_weight_kg"] == 55 and mem["weight_direction"] == "lose"
+
+
+@pytest.mark.parametrize("text, facts", [
+    ("168 58 女 33 吃素", {"sex": "female", "age": 33, "height_cm": 168, "weight_kg": 58}),
+    ("165 60 女 29", {"sex": "female", "age": 29, "height_cm": 165, "weight_kg": 60}),
+])
+def test_a_bare_height_weight_pair_before_the_sex_is_not_an_age(text, facts):
+    got = extract_profile(text)
+    assert {k: got.get(k) for k in facts} == facts
