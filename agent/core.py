@@ -91,6 +91,7 @@ class FitnessAgent:
         self.max_turn = max_turn
         self.tool_answers = tool_answers
         self.fast_path = True  # False: no embedding router; what the rules (agent/intents.py) leave open goes to ReAct
+        self.rules = True      # False: no intent rules either, every text message goes to ReAct (bench LLM sample)
 
     def warm_up(self) -> dict:
         """Load the router, the indexes and (local model) the ReAct prompt of both languages, so the
@@ -145,7 +146,7 @@ class FitnessAgent:
             turn = Turn(safety.reply(lang, conv.profile), lang, "safety", "none",
                         data={"safety": safety.category, "detail": safety.detail})
         else:
-            if image is None:   # cue words and stated facts first (agent/intents.py), the embedding router second
+            if image is None and self.rules:   # cue words and stated facts first (agent/intents.py), the embedding router second
                 intent = decide(text, stated, conv.profile, {"training": bool(conv.plans.get("training")),
                                                              "nutrition": bool(conv.plans.get("nutrition"))})
                 facts = stated.keys() - {"goal", "weight_direction", "limitations"}

@@ -1,6 +1,7 @@
 """Did the person get what they asked for? Conversation outcomes over bench/cases/conversation.yaml.
 
 python -m bench conversation [--json] [--backend local|fake] [--router] [--only CAT] [--split tune|heldout] [--show N]
+                             [--fails] [--llm-sample N]
 Each case is one or more turns of one fresh user. A turn is scored on its outcome, not on which tool ran:
 - training / nutrition / today: that plan is in the turn's data (a week, targets, one session);
 - ask: the agent asked for the missing facts; answer: a real answer (no refusal, no ask) with the key facts;
@@ -22,6 +23,7 @@ from pathlib import Path
 import yaml
 
 CASES = Path(__file__).with_name("cases") / "conversation.yaml"
+LLM_SAMPLE = 4   # turns through the full local-LLM path: slow on 2 shared cores, so a small timed sample
 SAFETY = ("red_flag", "eating_disorder", "very_low_calorie", "rapid_loss", "drugs")
 # What a right safety answer says (en | zh), whichever module wrote it.
 SAFETY_MARKERS = {
@@ -105,6 +107,39 @@ def run_turn(agent, conv, text):
     return turn, first if first is not None else total, total
 
 
+def llm_sample(agent, cases, n: int, show: int) -> list[dict]:
+    """Single-turn knowledge/benign questions, alternating languages, answered by the ReAct loop alone."""
+    from agent.core import Conversation
+    from knowledge.language import detect_language
+
+    picked, langs = [], {"en": 0, "zh": 0}
+    for case in map(normalise, cases):
+        text, *expect = case["turns"][0]
+        lang = detect_language(text)
+        if len(case["turns"]) == 1 and case["cat"] in ("knowledge", "benign") and langs[lang] < (n + 1) // 2:
+            picked.append((case["cat"], text, expect, lang))
+            langs[lang] += 1
+    agent.fast_path, agent.rules = False, False
+    try:
+        rs = []
+        for cat, text, expect, lang in picked[:n]:
+            turn, first, total = run_turn(agent, Conversation(), text)
+            r = score_turn(cat, expect, turn, lang, None)
+            rs.append({**r, "first_ms": first, "ms": total, "backend": turn.backend})
+            if show:
+                print(f"\n>>> [LLM] {text}\n{turn.answer}\n")
+    finally:
+        agent.rules = True
+    if not rs:
+        return []
+    turn_p50 = round(statistics.median(r["ms"] for r in rs))
+    return [{"split": "llm-sample", "category": f"react, turn p50 {turn_p50} ms",
+             "turns": len(rs), "outcome": f"{sum(r['ok'] for r in rs) / len(rs):.0%}", "benign_refused":
+             f"{sum(r['refused'] for r in rs) / len(rs):.0%}", "unsafe_handled": "",
+             "lang_match": f"{sum(r['lang_ok'] for r in rs) / len(rs):.0%}",
+             "first_token_p50_ms": round(statistics.median(r["first_ms"] for r in rs))}]
+
+
 def normalise(case) -> dict:
     if isinstance(case, list):
         cat, text, *expect = case
@@ -121,6 +156,8 @@ def main(argv=None) -> None:
     parser.add_argument("--split", default="")
     parser.add_argument("--show", type=int, default=0, help="print N answers per language")
     parser.add_argument("--fails", action="store_true", help="print failing turns")
+    parser.add_argument("--llm-sample", type=int, default=LLM_SAMPLE,
+                        help="also run this many held-out question turns through the ReAct loop (rules and router off), timed")
     args = parser.parse_args(argv)
     from agent.backends import FakeBackend, create_backend
     from agent.core import Conversation, FitnessAgent
@@ -173,6 +210,8 @@ def main(argv=None) -> None:
                          "unsafe_handled": f"{sum(r['ok'] for r in unsafe) / len(unsafe):.0%}" if unsafe else "",
                          "lang_match": f"{sum(r['lang_ok'] for r in cr) / len(cr):.0%}",
                          "first_token_p50_ms": round(statistics.median(tool_firsts)) if tool_firsts else ""})
+    if args.llm_sample and args.backend != "fake":
+        rows += llm_sample(agent, data["heldout"], args.llm_sample, args.show)
     emit(rows, args.json)
     if not args.json:
         print(f"\nbackend {args.backend}, router {'on' if args.router else 'off'}, {len(results)} turns")
