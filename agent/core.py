@@ -311,9 +311,15 @@ class FitnessAgent:
         sessions = plan.get("sessions") or []
         session = sessions[min(day, len(sessions)) - 1] if sessions else {}
         named = [e for e in find_exercises(text, self.kb) if any(x["exercise_id"] == e for x in session.get("exercises", []))]
-        target = named[0] if named else (session.get("exercises") or [{}])[0].get("exercise_id")
-        swap = re.search(r"swap|replace|换|instead of|don'?t like|不喜欢", text, re.I) and not \
-            re.search(r"days?\b|天|min|分钟", text, re.I)
+        exercises = session.get("exercises") or [{}]
+        nth = re.search(r"\b(first|second|third|fourth|fifth|last|\d)(?:st|nd|rd|th)?\s*(?:exercise|one|move)|"
+                        r"第\s*(\d|[一二三四五六])\s*个\s*(?:动作)?|最后一个", text, re.I)
+        order = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": len(exercises)}
+        pos = (order.get((nth.group(1) or "").lower()) or int(cn_to_int(nth.group(1) or nth.group(2) or "0"))
+               if nth and "最后" not in nth.group(0) else len(exercises) if nth else 1)
+        target = named[0] if named else exercises[min(max(pos, 1), len(exercises)) - 1].get("exercise_id")
+        swap = re.search(r"swap|replace|换|instead of|don'?t like|不喜欢|something else|another", text, re.I) and not \
+            extract_profile(text).keys() & {"days_per_week", "minutes_per_session"}   # "day 1" names a day, not days/week
         if swap and target:
             if hasattr(training, "swap_exercise"):
                 new, step = self._traced("swap_exercise", {"day": day, "exercise_id": target}, lambda: training.swap_exercise(
@@ -323,7 +329,10 @@ class FitnessAgent:
                 new, step = self._traced("plan_training", args, lambda: training.plan_training_week(args, self.kb))
             if not step["ok"]:
                 return Turn(_profile_error(new, lang), lang, "edit_training", "planner", [step])
-            note = {"en": f"Swapped out {target.replace('_', ' ')}.", "zh": f"已替换动作：{target}。"}[lang]
+            ex = self.kb.exercises.get(target)
+            shown = (ex.name.zh if lang == "zh" else ex.name.en) if ex else target.replace("_", " ")
+            note = {"en": f"Swapped out {shown} on day {day}; the rest of the week keeps its volume.",
+                    "zh": f"已替换第{day}天的动作：{shown}，其余安排的训练量不变。"}[lang]
             return Turn(note + "\n\n" + render.training(training.summarize_training(new, lang), lang), lang,
                         "edit_training", "planner", [step], data=new)
         return self._training_plan(text, image, {**profile, "_asked": ["training_plan"]}, lang)
@@ -333,6 +342,19 @@ class FitnessAgent:
         import tools.nutrition as nutrition
 
         plan = (profile.get("_plans") or {}).get("nutrition")
+        slot = _meal_slot(text, plan)
+        if slot:
+            m = re.search(r"(?:day|第)\s*(\d|[一二三四五六七])\s*(?:天)?", text, re.I)
+            day = int(cn_to_int(m.group(1))) - 1 if m else 0
+            new, step = self._traced("swap_meal", {"day": day, "slot": slot}, lambda: nutrition.swap_meal(
+                plan, day, slot, _nutrition_args(profile), self.kb))
+            if not step["ok"]:
+                return Turn(_profile_error(new, lang), lang, "edit_nutrition", "planner", [step])
+            names = {"breakfast": "早餐", "lunch": "午餐", "dinner": "晚餐"}
+            note = {"en": f"New {slot.replace('_', ' ')} for day {day + 1}, same daily targets.",
+                    "zh": f"已换掉第{day + 1}天的{names.get(slot, '加餐')}，每日目标不变。"}[lang]
+            return Turn(note + "\n\n" + render.meal(new, day, slot, lang), lang, "edit_nutrition", "planner", [step],
+                        data=new)
         m = re.search(r"(?:remove|no|without|drop|去掉|不吃|不要|别放)\s*([\w\u4e00-\u9fff]+?)(?:\s|$|，|,|。|from|please|了)", text + " ", re.I)
         food = (m.group(1) if m else "").strip().lower()
         food = _FOOD_WORDS.get(food, food.rstrip("s") if food.endswith("s") and len(food) > 3 else food)
@@ -506,6 +528,19 @@ def _exercise_by_movement(text: str, kb) -> list[str]:
                                    else re.search(rf"\b{re.escape(move)}e?s?\b", low)):
                 hits.append((-len(move), len(full), ex.id))
     return [h[2] for h in sorted(hits)][:1]
+
+
+_SLOTS = (("breakfast", r"breakfast|早餐|早饭"), ("lunch", r"lunch|午餐|午饭|中饭"), ("dinner", r"dinner|supper|晚餐|晚饭"),
+          ("snack", r"snack|加餐|零食"))
+
+
+def _meal_slot(text: str, plan: dict | None) -> str | None:
+    """The saved plan's meal the message names ("swap breakfast", "晚饭换一个"), or None."""
+    slots = [m["slot"] for m in ((plan or {}).get("week_plan") or [{}])[0].get("meals", [])]
+    for name, pat in _SLOTS:
+        if re.search(pat, text, re.I):
+            return next((s for s in slots if s.startswith(name)), None)
+    return None
 
 
 def _planner_evidence(route, stated: dict) -> str | None:

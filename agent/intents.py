@@ -20,7 +20,7 @@ TRAINING_PLAN = (r"workout\s*(?:plan|routine|program)|training\s*(?:plan|program
                  r"plan\s*(?:me|my\s*workouts?)|weekly\s*routine|训练计划|健身计划|课表|安排(?:一下)?训练|排(?:个|一个)?训练|训练安排|计划")
 TODAY = r"\btoday\b|right\s*now|tonight|今天|今晚|现在"
 EDIT = (r"\bswap\b|\breplace\b|instead|change\s*(?:it|the)|make\s*(?:it|each)|drop\s*it|\bremove\b|\bno\s+\w+\s*please|"
-        r"换(?:一个|成|掉)?|改成|改为|去掉|不吃|不要|只练|缩短|减少到")
+        r"\bdifferent\b|\banother\b|换(?:一个|成|掉)?|改成|改为|去掉|不吃|不要|只练|缩短|减少到")
 MUSCLES = r"what\s*muscles?|which\s*muscles?|muscles?\s*(?:does|do|worked)|(?:does|do)\s*(?:an?\s*|the\s*)?.{2,30}\s*(?:work|train|target)|muscles\?|练哪|练什么(?:肌|部位)|哪些肌肉|哪块肌肉|什么肌肉|练的是哪"
 DEMO = r"show\s*me|demonstrat|\bdemo\b|\bgif\b|video|animation|how\s*(?:do\s*i|to)\s*(?:do|perform)|演示|示范|动图|怎么做|标准动作"
 GREETING = (r"^\s*(?:(?:hi|hey|hello|yo|thanks?|thx|thank\s*you|good\s*(?:morning|evening)|who\s*are\s*you|what\s*can\s*you\s*do)\b|"
@@ -35,6 +35,7 @@ ELLIPTIC = r"^\s*(?:and\b|hmm+|so\b|what\s*about|how\s*about|also\b|那个?|那�
 # A topic without a question ("knee position in a squat", "chest day ideas") is still a question
 TOPIC = r"position|form|technique|ideas?|tips?|advice|benefits?|姿势|要领|技巧|建议|好处"
 EATING = r"\beat\b|\bfood|diet|calor|meal|吃|饮食|热量|食"
+MEAL = r"breakfast|lunch|dinner|supper|snack|\bmeal\b|早餐|早饭|午餐|午饭|中饭|晚餐|晚饭|加餐|一餐|这顿"
 TRAINING_FACTS = ("days_per_week", "minutes_per_session", "place", "equipment")
 
 
@@ -45,6 +46,8 @@ def decide(text: str, stated: dict, profile: dict, has_plan: dict) -> str | None
     question = bool(re.search(QUESTION, low))
     if re.search(GREETING, low) and len(s) < 40:
         return "small_talk"
+    if has_plan.get("nutrition") and re.search(EDIT, low) and re.search(MEAL, low):
+        return "edit_nutrition"
     if has_plan.get("training") and re.search(EDIT, low) and (stated.keys() & {"days_per_week", "minutes_per_session"}
                                                               or re.search(r"exercise|动作|swap|换", low)):
         return "edit_training"

@@ -98,3 +98,14 @@ def today(plan: dict, lang: str) -> str:
         d = plan["disclaimer"]
         lines.append(f"\n_{d.get(lang, d.get('en')) if isinstance(d, dict) else d}_")
     return "\n".join(lines)
+
+
+def meal(plan: dict, day: int, slot: str, lang: str) -> str:
+    """One meal of a nutrition plan (after a swap): each food with its amount, then the meal's energy."""
+    meals = plan["week_plan"][day]["meals"]
+    items = next(m["items"] for m in meals if m["slot"] == slot)
+    pick = lambda d: d.get(lang) or d.get("en") if isinstance(d, dict) else d  # noqa: E731
+    kcal = sum(it.get("kcal", 0) for it in items)
+    lines = [f"- {pick(it['name'])} — {pick(it.get('amount') or {})}" for it in items]
+    total = f"{kcal:.0f} 千卡" if lang == "zh" else f"{kcal:.0f} kcal"
+    return "\n".join(lines + [f"\n**{'这一餐' if lang == 'zh' else 'This meal'}:** {total}"])

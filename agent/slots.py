@@ -256,9 +256,9 @@ def _days(t: _Text, out: dict) -> None:
             rf"{CN}\s*-?\s*days?\s*(?:split|plan|program|routine|schedule|a\s*week|weekly|per\s*week)",
             rf"\b(\d)-day\b",
             rf"(?:train|work\s*out|workout|lift|exercise)\w*\s*{CN}\s*(?:days?|times?|x)\b",
-            rf"(?<![\d.]){CN}\s*days?\b(?!\s*(?:ago|in a row|of|off|later|rest|a month))",
+            rf"(?<![\d.])(?<!day )(?<!day){CN}\s*days?\b(?!\s*(?:ago|in a row|of|off|later|rest|a month))",
             rf"(?:练|训练|能练)\s*{CN}\s*天",
-            rf"(?<![\d一二两三四五六七八九十])([一二两三四五六七])\s*天(?!前|后|内)")
+            rf"(?<![\d一二两三四五六七八九十第])([一二两三四五六七])\s*天(?!前|后|内)")
     for pat in pats:
         if m := t.take(pat):
             n = cn_to_int(m.group(1))

@@ -33,3 +33,14 @@ def test_edits_need_a_saved_plan():
     assert intent("改成每周3天", {"training": True}) == "edit_training"
     assert intent("去掉鸡蛋", {"nutrition": True}) == "edit_nutrition"
     assert intent("去掉鸡蛋") != "edit_nutrition"
+
+
+def test_a_named_meal_of_the_saved_plan_is_swapped_not_the_training():
+    from agent.core import _meal_slot
+
+    plan = {"week_plan": [{"day": 0, "meals": [{"slot": "breakfast"}, {"slot": "lunch"}, {"slot": "dinner"}]}]}
+    assert intent("第二天的晚饭换一个", {"training": True, "nutrition": True}) == "edit_nutrition"
+    assert _meal_slot("第二天的晚饭换一个", plan) == "dinner" and _meal_slot("different lunch pls", plan) == "lunch"
+    assert _meal_slot("swap the squat", plan) is None
+    assert "days_per_week" not in extract_profile("第二天的第二个动作换一个")
+    assert "days_per_week" not in extract_profile("swap the first exercise on day 3")
