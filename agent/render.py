@@ -1,6 +1,8 @@
 """Tool results → short Markdown replies in the user's language (facts come only from the tool)."""
 from __future__ import annotations
 
+import re
+
 _L = {
     "setup": ("Setup", "调整"), "steps": ("How to use", "使用步骤"), "safety": ("Safety", "安全要点"),
     "mistakes": ("Common mistakes", "常见错误"), "muscles": ("Trains", "训练部位"),
@@ -53,12 +55,23 @@ def knowledge(result: dict, lang: str) -> str:
     return text
 
 
+def _no_id(line: str) -> str:
+    """"Goblet squat 3×8-12 (goblet_squat)" → "Goblet squat 3×8-12": the id is for the UI's data, not the reader."""
+    return re.sub(r"\s*\([a-z0-9]+(?:_[a-z0-9]+)+\)\s*$|\s*\([a-z]{3,}\)\s*$", "", line)
+
+
 def training(summary: dict, lang: str) -> str:
+    zh = lang == "zh"
+    colon = "：" if zh else ": "
     lines = [f"**{summary['split']}**"]
     for s in summary["sessions"]:
-        cardio = f" + {s['cardio_min']} min cardio" if s.get("cardio_min") else ""
-        lines.append(f"\n**{s['day']} · {s['label']}** (~{s['minutes']} min{cardio})\n" + _bullets(s["exercises"]))
-    lines.append(f"\n**{_t('weekly', lang)}:** " + ", ".join(f"{k} {v}" for k, v in summary["weekly_sets"].items()))
+        if s["exercises"]:
+            cardio = (f" + 有氧 {s['cardio_min']} 分钟" if zh else f" + {s['cardio_min']} min cardio") if s.get("cardio_min") else ""
+            lines.append(f"\n**{s['day']} · {s['label']}** (~{s['minutes']} {'分钟' if zh else 'min'}{cardio})\n"
+                         + _bullets(map(_no_id, s["exercises"])))
+        else:   # a cardio and mobility day has no lifts to list
+            lines.append(f"\n**{s['day']} · {s['label']}** (~{s.get('cardio_min') or s['minutes']} {'分钟' if zh else 'min'})")
+    lines.append(f"\n**{_t('weekly', lang)}**{colon}" + ("，" if zh else ", ").join(f"{k} {v}" for k, v in summary["weekly_sets"].items()))
     lines += [f"- {n}" for n in summary["notes"][:4]]
     if summary.get("referral"):
         lines.append(f"\n⚠️ {summary['referral']}")
@@ -67,12 +80,18 @@ def training(summary: dict, lang: str) -> str:
 
 
 def nutrition(summary: dict, lang: str) -> str:
-    kcal = "千卡" if lang == "zh" else "kcal"
-    lines = [f"**{_t('targets', lang)}:** {summary['kcal']:.0f} {kcal} · P {summary['protein_g']:.0f} g · "
-             f"F {summary['fat_g']:.0f} g · C {summary['carb_g']:.0f} g · fibre {summary['fiber_g']:.0f} g · "
-             f"water {summary['water_ml']:.0f} ml", f"\n**{_t('why', lang)}**\n" + _bullets(summary["why"][:4]),
+    if lang == "zh":
+        head = (f"**{_t('targets', lang)}：** {summary['kcal']:.0f} 千卡 · 蛋白质 {summary['protein_g']:.0f} 克 · "
+                f"脂肪 {summary['fat_g']:.0f} 克 · 碳水 {summary['carb_g']:.0f} 克 · 膳食纤维 {summary['fiber_g']:.0f} 克 · "
+                f"饮水 {summary['water_ml']:.0f} 毫升")
+    else:
+        head = (f"**{_t('targets', lang)}:** {summary['kcal']:.0f} kcal · protein {summary['protein_g']:.0f} g · "
+                f"fat {summary['fat_g']:.0f} g · carbs {summary['carb_g']:.0f} g · fibre {summary['fiber_g']:.0f} g · "
+                f"water {summary['water_ml']:.0f} ml")
+    lines = [head, f"\n**{_t('why', lang)}**\n" + _bullets(summary["why"][:4]),
              f"\n**{_t('day1', lang)}**"]
-    lines += [f"- {meal}: " + ", ".join(items) for meal, items in summary["day_1"].items()]
+    lines += [f"- {meal}{'：' if lang == 'zh' else ': '}" + ("、" if lang == "zh" else ", ").join(items)
+              for meal, items in summary["day_1"].items()]
     if summary.get("referral"):
         lines.append(f"\n⚠️ {summary['referral']}")
     lines.append(f"\n_{summary['disclaimer']}_")

@@ -24,7 +24,8 @@ def test_training_plan_uses_the_planner_and_remembers_the_profile(agent):
     assert turn.route == "training_plan" and turn.trace[0]["tool"] == "plan_training" and turn.trace[0]["ok"]
     assert len(turn.data["sessions"]) == 3
     first = turn.data["sessions"][0]["exercises"][0]
-    assert first["exercise_id"] in turn.answer  # the answer shows the planner's exercises, not invented ones
+    assert first["name"]["en"] in turn.answer  # the answer shows the planner's exercises, not invented ones
+    assert first["exercise_id"] not in turn.answer  # ids are for the UI's data, not the reader
     meals = agent.respond(conv, "now plan my meals")
     assert meals.route == "nutrition_plan" and meals.trace[0]["args"]["weight_kg"] == 80
     assert f"{meals.data['targets']['kcal']:.0f} kcal" in meals.answer
