@@ -28,7 +28,8 @@ def _terms(text: str) -> set[str]:
 
 def _sentences(text: str) -> list[str]:
     parts = re.split(r"(?<=[.!?。！？])\s+|(?<=[。！？])|\s*\n\s*(?:[-*]\s*)?", text)
-    return [p.strip().rstrip(":：") for p in parts if p and len(p.strip()) > 8 and not p.strip().endswith((":", "："))]
+    parts = [re.sub(r"^[-*•]\s*", "", p.strip()).rstrip(":：") for p in parts if p]   # no list marker in a lead
+    return [p for p in parts if len(p) > 8 and not p.endswith((":", "："))]
 
 
 def knowledge_answer(question: str, hits: list[dict], lang: str) -> dict:
