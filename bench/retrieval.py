@@ -1,7 +1,17 @@
-"""Retrieval quality and latency: vector vs BM25 vs hybrid, for each packaged embedder.
+"""Retrieval outcomes and latency, as the app ships it; plus a method x embedder comparison.
 
-python -m bench retrieval [--json] [--embedders use-multilingual,e5-small,minilm] [--index-dir DIR]
+python -m bench retrieval [--json]            outcomes of the shipped search (GIF + knowledge)
+python -m bench retrieval --compare [--embedders use-multilingual,e5-small,minilm] [--index-dir DIR]
 
+Outcomes (default): bench/retrieval_eval.jsonl (written the way users type: zh + en, typos, slang and
+abbreviations, mixed 中英, paraphrases; none a catalog name verbatim) run through the same functions the
+API, the Library tab and the agent call (tools.gif_search.search_gifs, tools.knowledge_search.answer_question).
+GIF: R@1 / R@5 of the expected exercise. Knowledge: `fact` = share of questions whose answer text
+contains every expected fact (numbers normalised: "20%-35%" = "20-35"), `doc@1` = expected article
+cited first. ms/query includes embedding. Rows per language, for the typo/slang and mixed subsets, and
+for the tuning and held-out splits (the held-out 30% is never looked at while tuning).
+
+Comparison (--compare):
 Runs bench/retrieval_eval.jsonl (zh + en; paraphrases, typos, mixed-language, off-topic) against the
 GIF library and the knowledge index. recall@k: share of queries whose expected exercise (GIF) or
 article (knowledge) is in the top k. Latency is per query, embedding included, after a warm-up pass.
@@ -14,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import time
 from pathlib import Path
@@ -66,7 +77,7 @@ def run(embedders: list[str], index_dir: Path) -> list[dict]:
     from runtime.errors import ModelUnavailable
 
     kb = load_knowledge(validate=False)
-    cases = load_eval()
+    cases = [c for c in load_eval() if c["split"] == "tune" or c["kind"] == "none"]
     off_topic = [c for c in cases if c["kind"] == "none"]
     from indexes import gif_library, knowledge_rag
 
@@ -95,15 +106,88 @@ def run(embedders: list[str], index_dir: Path) -> list[dict]:
     return rows
 
 
+def normalise(text: str) -> str:
+    """Lower-case, drop % after a number, and write number ranges with '-' (5～10, 5到10 -> 5-10)."""
+    text = re.sub(r"(?<=\d)\s*%", "", text.lower())
+    return re.sub(r"(?<=\d)\s*[～~–—至到]\s*(?=\d)", "-", text)
+
+
+def fact_found(answer: str, facts: list[str]) -> bool:
+    text = normalise(answer)
+    return all(normalise(f) in text for f in facts)
+
+
+def _subsets(case: dict) -> list[str]:
+    return ["all", case["lang"], case["split"]] + [t for t in case.get("tags", []) if t in ("typo_slang", "mixed")]
+
+
+def outcomes(cases: list[dict] | None = None, library=None, index=None) -> tuple[list[dict], list[dict]]:
+    """(table rows, misses) for the shipped GIF and knowledge search."""
+    from tools.gif_search import search_gifs
+    from tools.knowledge_search import answer_question
+
+    cases = cases if cases is not None else load_eval()
+    if library is None:
+        from tools.gif_search import _default_library
+        library = _default_library()
+    if index is None:
+        from tools.knowledge_search import _default_index
+        index = _default_index()
+    for c in cases[:WARMUP]:
+        search_gifs(c["query"], K, c["lang"], library, render=False)
+        answer_question(c["query"], c["lang"], index)
+    stats: dict = {}
+    misses = []
+    for c in cases:
+        if c["kind"] not in ("gif", "knowledge"):
+            continue
+        t0 = time.perf_counter()
+        if c["kind"] == "gif":
+            got = [h["exercise_id"] for h in search_gifs(c["query"], K, c["lang"], library, render=False)]
+            ok1, ok5 = bool(got) and got[0] in c["expect"], any(g in c["expect"] for g in got)
+            detail = got
+        else:
+            ans = answer_question(c["query"], c["lang"], index)
+            cited = [x["doc_id"] for x in ans["citations"]]
+            ok1, ok5 = fact_found(ans["answer"], c["fact"]), bool(cited) and cited[0] in c["expect"]
+            detail = cited
+        ms = (time.perf_counter() - t0) * 1000
+        if not ok1:
+            misses.append({"kind": c["kind"], "split": c["split"], "query": c["query"], "expect": c["expect"], "got": detail[:3]})
+        for sub in _subsets(c):
+            s = stats.setdefault((c["kind"], sub), {"n": 0, "a": 0, "b": 0, "ms": []})
+            s["n"] += 1
+            s["a"] += ok1
+            s["b"] += ok5
+            s["ms"].append(ms)
+    rows = []
+    for (kind, sub), s in stats.items():
+        ms = sorted(s["ms"])
+        first, second = ("R@1", "R@5") if kind == "gif" else ("fact", "doc@1")
+        rows.append({"task": kind, "subset": sub, "n": s["n"], "metric": f"{first} / {second}",
+                     "score": round(s["a"] / s["n"], 3), "second": round(s["b"] / s["n"], 3),
+                     "ms/query": round(statistics.mean(ms), 1), "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 1)})
+    return rows, misses
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="retrieval recall@1/@5 and latency")
+    parser = argparse.ArgumentParser(description="retrieval outcomes; --compare: recall@1/@5 by method and embedder")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--compare", action="store_true", help="method x embedder comparison table")
+    parser.add_argument("--misses", choices=("tune", "heldout", "all"), help="also print the missed queries of a split")
     parser.add_argument("--embedders", default=",".join(EMBEDDERS))
     parser.add_argument("--index-dir", type=Path, help="where bench indexes are kept (default: <cache>/bench-indexes)")
     args = parser.parse_args(argv)
     from bench.table import emit
     from config import get_settings
 
+    if not args.compare:
+        rows, misses = outcomes()
+        emit(rows, args.json)
+        for m in misses:
+            if args.misses in ("all", m["split"]):
+                print(json.dumps(m, ensure_ascii=False))
+        return
     index_dir = args.index_dir or get_settings().cache_dir / "bench-indexes"
     emit(run([e for e in args.embedders.split(",") if e], index_dir), args.json)
 

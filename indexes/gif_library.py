@@ -310,6 +310,7 @@ class GifLibrary:
         exact = self.get(query.lower())
         if exact is not None:
             return [(exact, 1.0, 1.0)]
+        named = self._named(query) if method == DEFAULT_METHOD else []
         fixed = self._bm25.correct(query) if method in ("hybrid", "rerank") else query
         qv = self.embedder.embed_queries([fixed])
         sims, idx = self._index.search(qv, self._index.ntotal if only_lang else min(self._index.ntotal, CANDIDATES * 4))
@@ -331,6 +332,11 @@ class GifLibrary:
                 fused = {cid: s + RERANK_WEIGHT * self._coverage(cid, q) + COSINE_WEIGHT * best.get(cid, 0.0)
                          for cid, s in fused.items()}
             ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+        if named:  # the request names exercises: those first, longest name first, then the fused rest
+            seen = {c.id for c, _ in named}
+            out = [(c, s, best.get(c.id, 0.0)) for c, s in named]
+            out += [(self.clips[cid], float(score), best.get(cid, 0.0)) for cid, score in ranked if cid not in seen]
+            return out[:k]
         if gate:
             hi, lo = GATE.get(self.embedder.name, (0.5, 0.35))
             top_cos = max(best.values(), default=0.0)
@@ -340,6 +346,20 @@ class GifLibrary:
                 return []  # nothing in the library is about this request
         return [(self.clips[cid], float(score), best.get(cid, 0.0)) for cid, score in ranked[:k]]
 
+
+    def _named(self, query: str) -> list[tuple[Clip, float]]:
+        """Clips of the exercises the request names (indexes.names), with scores above any fused score."""
+        if getattr(self, "_matcher", None) is None:
+            from .names import NameMatcher
+
+            self._matcher = NameMatcher(self.kb)
+        out, seen = [], set()
+        for ex_id, score in self._matcher.match(query):
+            clip = self.get(ex_id)
+            if clip is not None and clip.id not in seen:
+                seen.add(clip.id)
+                out.append((clip, 1.0 + score / 100.0))
+        return out
 
     def _coverage(self, clip_id: str, query_tokens: set[str]) -> float:
         """IDF-weighted share of the clip's name that the query mentions (best language)."""

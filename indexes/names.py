@@ -1,0 +1,177 @@
+"""Exercise names first: exact, alias, typo and homophone matching before any dense search.
+
+Why: a request usually *names* the exercise ("硬拉", "RDL", "lat pulldwon", "深敦"), and an embedding
+ranks variants of a name above the name itself. So a request is matched against every exercise's
+names plus knowledge/aliases.yaml (zh + en, slang, abbreviations) and the longest name it contains
+wins; the generic word goes to the canonical exercise (深蹲 = barbell back squat), a variant wins
+only when it is named (front squat). English words are corrected against the name vocabulary by
+edit distance; Chinese is also compared by toneless pinyin (深敦 = shen dun = 深蹲), where at least
+one character must be the same so ordinary words do not turn into exercises.
+Lookups are dictionary probes of the query's n-grams: well under a millisecond.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from .bm25 import _deletes, _edit_distance, stem
+
+ALIASES = Path(__file__).resolve().parent.parent / "knowledge" / "aliases.yaml"
+MAX_NGRAM = 6          # words (en) per name
+MAX_ZH = 12            # characters per Chinese name
+ZH_WEIGHT = 2.5        # a Chinese character carries about as much as 2.5 Latin letters
+FUZZY_PENALTY = 0.5    # a corrected or homophone match loses to an exact one of the same length
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_SEGMENT = re.compile(r"[\u3400-\u9fff]+|[a-z0-9']+")
+# Words that requests use around a name: known, so never "corrected" into a name (form -> foam).
+COMMON_EN = frozenset(
+    "how what form proper properly technique tutorial demo show correct correctly hold holding doing "
+    "with without my the on at in for a an to of and or is it do does i me pls please help good "
+    "best way use using machine home gym video gif exercise exercises workout work train training "
+    "from floor back front side one two leg legs arm arms sitting standing lying seated slow all down "
+    "up bar body wall chest shoulder shoulders then lift lifting muscle muscles hamstrings glutes abs "
+    "core rope cable band bench weight weights heavy light long time much many set sets rep reps".split())
+
+
+def _norm_en(text: str, abbrev: dict[str, str]) -> list[str]:
+    words = []
+    for w in re.findall(r"[a-z0-9']+", text.lower().replace("-", " ")):
+        w = w.strip("'")
+        if w.endswith("'s"):
+            w = w[:-2]
+        for part in abbrev.get(w, w).split():
+            words.append(stem(part))
+    return words
+
+
+def _pinyin(chars: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    out = []
+    for p in lazy_pinyin(chars, style=Style.NORMAL, errors=lambda x: list(x)):
+        p = p.lower()
+        p = re.sub(r"^([zcs])h", r"\1", p)          # zh/ch/sh typed as z/c/s and back
+        out.append(p[:-1] if p.endswith("ng") else p)  # -ng / -n confusions (挺生 = 挺身)
+    return out
+
+
+class NameMatcher:
+    """Exercise ids named by a request, best first, with how much of the request named them."""
+
+    def __init__(self, kb, aliases_path: Path | str = ALIASES):
+        data = yaml.safe_load(Path(aliases_path).read_text(encoding="utf-8")) or {}
+        self.abbrev = {k.lower(): v.lower() for k, v in (data.get("abbreviations") or {}).items()}
+        self.zh_variants = data.get("zh_variants") or {}
+        self.equipment = {eq: ([w.lower() for w in v.get("en", [])], v.get("zh", []))
+                          for eq, v in (data.get("equipment") or {}).items()}
+        self.en: dict[str, set[str]] = {}    # normalised en name ("barbell back squat") -> ids
+        self.zh: dict[str, set[str]] = {}
+        self.py: dict[tuple, set[tuple[str, str]]] = {}   # pinyin tuple -> {(id, zh name)}
+        self.names: dict[str, list[str]] = {}  # id -> every normalised name (en and zh)
+        names: dict[str, tuple[list[str], list[str]]] = {}
+        explicit = {str(z) for e in (data.get("exercises") or {}).values() for z in e.get("zh", [])}
+        for ex in kb.exercises.values():
+            en = [ex.name.en, re.sub(r"\s*\(.*?\)", "", ex.name.en)]
+            zh = [ex.name.zh] + [p for p in re.split(r"[（）()]", ex.name.zh) if len(p) >= 2 and p not in explicit]
+            names[ex.id] = (en, zh)
+        for ex_id, entry in (data.get("exercises") or {}).items():
+            if ex_id in names:
+                names[ex_id][0].extend(entry.get("en", []))
+                names[ex_id][1].extend(str(z) for z in entry.get("zh", []))
+        for ex_id, (en, zh) in names.items():
+            for name in en:
+                key = " ".join(_norm_en(name, self.abbrev))
+                if key:
+                    self.en.setdefault(key, set()).add(ex_id)
+                    self.en.setdefault(key.replace(" ", ""), set()).add(ex_id)
+                    self.names.setdefault(ex_id, []).append(key)
+            for name in zh:
+                name = name.lower().strip()
+                if not name:
+                    continue
+                self.zh.setdefault(name, set()).add(ex_id)
+                self.names.setdefault(ex_id, []).append(name)
+                if len(name) >= 2 and all(_CJK.match(c) for c in name):
+                    self.py.setdefault(tuple(_pinyin(name)), set()).add((ex_id, name))
+        self.vocab = {w for key in self.en for w in key.split()} | set(COMMON_EN)
+        self._keys: dict[str, set[str]] = {}
+        for w in self.vocab:
+            if len(w) >= 4:
+                for d in _deletes(w, 2 if len(w) >= 8 else 1):
+                    self._keys.setdefault(d, set()).add(w)
+
+    # ------------------------------------------------------------ matching
+    def _correct(self, word: str) -> str:
+        if word in self.vocab or len(word) < 4 or word.isdigit():
+            return word
+        depth = 2 if len(word) >= 8 else 1
+        cands = {c for d in _deletes(word, depth) for c in self._keys.get(d, ())}
+        ranked = sorted((_edit_distance(word, c), c) for c in cands)
+        return ranked[0][1] if ranked and ranked[0][0] <= depth else word
+
+    def _match_en(self, text: str, found: dict[str, float]) -> None:
+        raw = _norm_en(text, self.abbrev)
+        fixed = [self._correct(w) for w in raw]
+        for words, penalty in ((raw, 0.0), (fixed, FUZZY_PENALTY)):
+            for i in range(len(words)):
+                for n in range(1, min(MAX_NGRAM, len(words) - i) + 1):
+                    gram = words[i:i + n]
+                    for key in (" ".join(gram), "".join(gram)):
+                        for ex_id in self.en.get(key, ()):
+                            score = len(key.replace(" ", "")) - penalty * (gram != raw[i:i + n])
+                            found[ex_id] = max(found.get(ex_id, 0.0), score)
+
+    def _match_zh(self, text: str, found: dict[str, float]) -> None:
+        for variant, right in self.zh_variants.items():
+            text = text.replace(variant, right)
+        for i in range(len(text)):
+            for j in range(i + 1, min(len(text), i + MAX_ZH) + 1):
+                for ex_id in self.zh.get(text[i:j], ()):
+                    found[ex_id] = max(found.get(ex_id, 0.0), ZH_WEIGHT * (j - i))
+        cjk = "".join(c for c in text if _CJK.match(c))
+        if len(cjk) < 2:
+            return
+        syll = _pinyin(cjk)
+        for i in range(len(syll)):
+            for j in range(i + 2, min(len(syll), i + MAX_ZH) + 1):
+                for ex_id, name in self.py.get(tuple(syll[i:j]), ()):
+                    if any(a == b for a, b in zip(cjk[i:j], name)):  # one character right at least
+                        score = ZH_WEIGHT * (j - i) - FUZZY_PENALTY * (cjk[i:j] != name)
+                        found[ex_id] = max(found.get(ex_id, 0.0), score)
+
+    def match(self, query: str) -> list[tuple[str, float]]:
+        """[(exercise id, score)] named by the request, best first; score ~ length of the name matched."""
+        text = (query or "").lower()[:200]
+        found: dict[str, float] = {}
+        latin = " ".join(s for s in _SEGMENT.findall(text) if not _CJK.match(s))
+        if latin:
+            self._match_en(latin, found)
+        if _CJK.search(text):
+            self._match_zh(text, found)
+        ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+        return self._refine_by_equipment(text, ranked)
+
+    def _refine_by_equipment(self, text: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """'squat with dumbbells' / '拿哑铃做深蹲': the generic name plus a tool the request mentions ->
+        the exercise whose own name has both (shortest such name), put first."""
+        if not ranked:
+            return ranked
+        top, score = ranked[0]
+        en_list = _norm_en(text, self.abbrev)
+        en_words, en_text = set(en_list), " ".join(en_list)
+        for eq, (en, zh) in self.equipment.items():
+            said = [w for w in en if set(_norm_en(w, {})) <= en_words] + [z for z in zh if z in text]
+            if not said or any(any(s in n for s in said + en + zh) for n in self.names.get(top, ())):
+                continue
+            heads = [n for n in self.names.get(top, ()) if n in text or n in en_text]
+            if not heads:
+                continue
+            head = max(heads, key=len)
+            cands = [(len(n), ex_id) for ex_id, ns in self.names.items() for n in ns
+                     if head in n and any(s in n for s in en + zh)]
+            if cands:
+                best = min(cands)[1]
+                return [(best, score + 1.0)] + [(i, s) for i, s in ranked if i != best]
+        return ranked

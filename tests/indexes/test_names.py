@@ -1,0 +1,49 @@
+"""Names first: aliases, abbreviations, typos and Chinese homophones name the canonical exercise."""
+import pytest
+import yaml
+
+from indexes.names import ALIASES, NameMatcher
+from knowledge import load_knowledge
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return NameMatcher(load_knowledge(validate=False))
+
+
+def top(matcher, query):
+    found = matcher.match(query)
+    return found[0][0] if found else None
+
+
+def test_every_alias_names_a_real_exercise():
+    kb = load_knowledge(validate=False)
+    data = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))
+    assert sorted(set(data["exercises"]) - set(kb.exercises)) == []
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("硬拉", "barbell_deadlift"), ("高位下拉", "lat_pulldown"), ("腿举", "leg_press"), ("平板支撑", "plank"),
+    ("RDL", "romanian_deadlift"), ("ohp怎么做", "barbell_overhead_press"), ("db bench", "dumbbell_bench_press"),
+    ("bb row", "barbell_bent_over_row"), ("deadlift 怎么做", "barbell_deadlift")])
+def test_aliases_and_abbreviations(matcher, query, expected):
+    assert top(matcher, query) == expected
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("how to deadlfit", "barbell_deadlift"), ("lat pulldwon", "lat_pulldown"), ("legpress form", "leg_press"),
+    ("深敦怎么做", "barbell_back_squat"), ("平扳支撑", "plank"), ("杠铃推居", "barbell_overhead_press")])
+def test_typos_and_homophones(matcher, query, expected):
+    assert top(matcher, query) == expected
+
+
+def test_canonical_first_unless_the_variant_is_named(matcher):
+    assert top(matcher, "深蹲") == "barbell_back_squat"
+    assert top(matcher, "front squat please") == "barbell_front_squat"
+    assert top(matcher, "拿哑铃做深蹲") == "dumbbell_squat"          # a tool the request names picks the variant
+    assert top(matcher, "romanian deadlift with dumbbells") == "dumbbell_romanian_deadlift"
+
+
+def test_ordinary_words_name_nothing(matcher):
+    for query in ("股票怎么买", "啊啊啊啊啊", "what is the weather", "how do i form a company"):
+        assert matcher.match(query) == []
