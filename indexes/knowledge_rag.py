@@ -50,6 +50,33 @@ NOT_FOUND = {
           "training, nutrition, recovery or safety.",
     "zh": "知识库中没有找到相关内容，我不做猜测。可以换个说法，或询问训练、营养、恢复或安全方面的问题。",
 }
+# Quantity cross-check: a question asking for an amount ("how many g/kg", "多少分钟", "what %") is
+# answered first by a section that states that kind of amount. (asked-for pattern, stated pattern)
+_NUM = r"\d(?:[\d.,]*)\s*(?:[-–~～至到]\s*[\d.,]+\s*)?"
+QUANTITIES = [
+    (r"g\s*/\s*kg|per k(?:g|ilo)|每公斤|每千克|/kg", _NUM + r"(?:g|克)\s*(?:/\s*kg|per kg|每公斤|/公斤)|每公斤(?:体重)?(?:约|摄入)?" + _NUM + r"克"),
+    (r"%|percent|share|proportion|ratio|比例|百分|占多少|占比", _NUM + r"%|百分之"),
+    (r"\bmin(?:ute)?s?\b|how long|多久|多长时间|几分钟|分钟", _NUM + r"(?:min|minutes?|分钟)"),
+    (r"\bhours?\b|几(?:个)?小时|多少小时", _NUM + r"(?:h\b|hours?|小时)"),
+    (r"\bsec(?:ond)?s?\b|几秒|多少秒", _NUM + r"(?:s\b|sec|seconds?|秒)"),
+    (r"calorie|kcal|热量|大卡|千卡|卡路里", _NUM + r"(?:kcal|calories|千卡|大卡)"),
+    (r"\bmg\b|caffeine|咖啡因|毫克", _NUM + r"(?:mg|毫克)"),
+    (r"grams?\b|多少克|几克|how much protein|蛋白质.{0,6}多少", _NUM + r"(?:g\b|grams?|克)"),
+    (r"\breps?\b|多少次|几次|几个|几组|\bsets?\b", _NUM + r"(?:reps?|次|组|sets?|个)"),
+    (r"how (?:many|much|often|long)|多少|几", r"\d"),
+]
+RERANK_POOL = 6          # sections the quantity check may reorder before the top 3 are answered
+
+
+def asked_quantity(query: str) -> re.Pattern | None:
+    """The pattern of the amount a question asks for (first, most specific match), or None."""
+    q = (query or "").lower()
+    for asked, stated in QUANTITIES:
+        if re.search(asked, q):
+            return re.compile(stated, re.I)
+    return None
+
+
 INTRO = {"en": "From the knowledge base:", "zh": "知识库中的相关内容："}
 SOURCES = {"en": "Sources:", "zh": "来源："}
 
@@ -256,13 +283,19 @@ class KnowledgeIndex:
     def answer(self, query: str, lang: str | None = None, k: int = 3) -> Answer:
         """An extractive answer with numbered citations, or an honest 'not found' (in the user's language)."""
         lang = lang if lang in ("en", "zh") else detect_language(query or "")
-        hits = self.search(query, k=k, lang=lang)  # the default method
+        hits = self.search(query, k=max(k, RERANK_POOL), lang=lang)  # the default method
         if not hits:
             return Answer(NOT_FOUND[lang], False, lang)
+        quantity = asked_quantity(query)
+        if quantity is not None:  # the best article's section stating the asked amount answers first
+            top_doc = hits[0].doc_id
+            stating = [h for h in hits if h.doc_id == top_doc and quantity.search(h.text)]
+            hits = stating[:1] + [h for h in hits if h not in stating[:1]]
+        hits = hits[:k]
         q_tokens = set(bm25.tokenize(self._bm25.correct(query)))
         lines, cites = [INTRO[lang], ""], []
         for n, hit in enumerate(hits, 1):
-            lines.append(f"{n}. {self._best_sentences(hit.text, q_tokens)} [{n}]")
+            lines.append(f"{n}. {self._best_sentences(hit.text, q_tokens, quantity)} [{n}]")
             cites.append({"n": n, "doc_id": hit.doc_id, "title": hit.title, "section": hit.section,
                           "sources": list(hit.sources)})
         lines += ["", SOURCES[lang]]
@@ -271,9 +304,11 @@ class KnowledgeIndex:
             lines.append(f"[{c['n']}] {c['title']} — {c['section']}{src}")
         return Answer("\n".join(lines), True, lang, cites, hits)
 
-    def _best_sentences(self, text: str, q_tokens: set[str], n: int = 2) -> str:
+    def _best_sentences(self, text: str, q_tokens: set[str], quantity: re.Pattern | None = None, n: int = 2) -> str:
         sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
-        weight = lambda s: sum(self._bm25.idf(t) for t in q_tokens & set(bm25.tokenize(s)))  # noqa: E731
+        def weight(s: str) -> float:  # a sentence stating the asked amount first, then query-term weight
+            return (1000.0 if quantity is not None and quantity.search(s) else 0.0) + sum(
+                self._bm25.idf(t) for t in q_tokens & set(bm25.tokenize(s)))
         order = sorted(range(len(sentences)), key=lambda i: (-weight(sentences[i]), i))[:n]
         joiner = "" if _CJK.search(text) else " "
         return joiner.join(sentences[i] for i in sorted(order))

@@ -97,3 +97,13 @@ def test_default_embedder_answers_from_real_articles(tmp_path):
     assert index.search("每天需要多少蛋白质", 1)[0].doc_id == "protein-needs"
     assert index.search("how long should I sleep", 1)[0].doc_id == "sleep-recovery"
     assert not index.answer("what is the capital of France").found
+
+
+def test_asked_quantity_names_the_kind_of_amount():
+    from indexes.knowledge_rag import asked_quantity
+
+    assert asked_quantity("how much protein g/kg to build muscle").search("1.6-2.2 g/kg")
+    assert asked_quantity("脂肪占总热量的比例是多少").search("20%-35%")
+    assert asked_quantity("热身要多长时间").search("5-10分钟")
+    assert not asked_quantity("热身要多长时间").search("两组")
+    assert asked_quantity("is stretching good") is None
