@@ -22,6 +22,7 @@ ALIASES = Path(__file__).resolve().parent.parent / "knowledge" / "aliases.yaml"
 MAX_NGRAM = 6          # words (en) per name
 MAX_ZH = 12            # characters per Chinese name
 ZH_WEIGHT = 2.5        # a Chinese character carries about as much as 2.5 Latin letters
+UNORDERED_PENALTY = 1.0  # words of a name out of order lose to the name written as one phrase
 FUZZY_PENALTY = 0.5    # a corrected or homophone match loses to an exact one of the same length
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SEGMENT = re.compile(r"[\u3400-\u9fff]+|[a-z0-9']+")
@@ -95,6 +96,7 @@ class NameMatcher:
                 self.names.setdefault(ex_id, []).append(name)
                 if len(name) >= 2 and all(_CJK.match(c) for c in name):
                     self.py.setdefault(tuple(_pinyin(name)), set()).add((ex_id, name))
+        self._multiword = [(frozenset(k.split()), ids) for k, ids in self.en.items() if " " in k]
         self.vocab = {w for key in self.en for w in key.split()} | set(COMMON_EN)
         self._keys: dict[str, set[str]] = {}
         for w in self.vocab:
@@ -123,6 +125,15 @@ class NameMatcher:
                             score = len(key.replace(" ", "")) - penalty * (gram != raw[i:i + n])
                             found[ex_id] = max(found.get(ex_id, 0.0), score)
 
+    def _match_en_unordered(self, text: str, found: dict[str, float]) -> None:
+        """Every word of a 2+ word name somewhere in the request ('dips for chest' = chest dip)."""
+        words = {self._correct(w) for w in _norm_en(text, self.abbrev)}
+        for key, ids in self._multiword:
+            if key <= words:
+                score = sum(map(len, key)) - UNORDERED_PENALTY
+                for ex_id in ids:
+                    found[ex_id] = max(found.get(ex_id, 0.0), score)
+
     def _match_zh(self, text: str, found: dict[str, float]) -> None:
         for variant, right in self.zh_variants.items():
             text = text.replace(variant, right)
@@ -148,6 +159,7 @@ class NameMatcher:
         latin = " ".join(s for s in _SEGMENT.findall(text) if not _CJK.match(s))
         if latin:
             self._match_en(latin, found)
+            self._match_en_unordered(latin, found)
         if _CJK.search(text):
             self._match_zh(text, found)
         ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
