@@ -21,7 +21,7 @@ def _rx_key(profile: TrainingProfile) -> str:
     if "older" in pops:
         return "older"
     if profile.experience == "beginner":
-        return "novice"
+        return "athlete_novice" if profile.goal in ("endurance", "sport") else "novice"
     return profile.goal
 
 

@@ -106,6 +106,11 @@ RX = {
     ("novice", "secondary"): ((8, 12), (2, 3), 90, None, (6, 8)),
     ("novice", "isolation"): ((10, 15), (2, 3), 60, None, (6, 8)),
     ("novice", "power"): ((5, 8), (2, 3), 90, None, (5, 7)),
+    # beginner runners and athletes: still heavy-ish and low-rep, by RPE while they learn the lifts
+    ("athlete_novice", "main"): ((5, 8), (2, 3), 120, None, (6, 8)),
+    ("athlete_novice", "secondary"): ((6, 10), (2, 3), 90, None, (6, 8)),
+    ("athlete_novice", "isolation"): ((10, 15), (2, 3), 60, None, (6, 8)),
+    ("athlete_novice", "power"): ((5, 8), (2, 3), 90, None, (5, 7)),
     # youth 13-17 (NSCA 2009: 1-3 x 6-15, technique first, no %1RM); children under 13: play, light bodyweight
     ("youth", "main"): ((8, 12), (2, 3), 90, None, (6, 7)),
     ("youth", "secondary"): ((8, 12), (2, 3), 90, None, (6, 7)),
@@ -139,7 +144,7 @@ PCT_EQUIPMENT = {"barbell", "trap_bar", "smith_machine", "leg_press_machine", "h
 # Week-3 overload may add a set up to the top of the source row (NSCA strength/hypertrophy 6, endurance 3;
 # ACSM 2011 health 4), above the planner's everyday set range.
 OVERLOAD_MAX_SETS = {"strength": 6, "hypertrophy": 6, "fat_loss": 4, "endurance": 4, "sport": 5,
-                     "general_health": 4, "novice": 4, "youth": 3, "child": 2, "older": 3, "conservative": 3}
+                     "general_health": 4, "novice": 4, "athlete_novice": 4, "youth": 3, "child": 2, "older": 3, "conservative": 3}
 
 # --- staples: what a coach picks first for each group's main and accessory slot, by level ---------------
 # Deterministic; `variation` rotates among the first eligible options of a slot. Unlisted exercises come after.
