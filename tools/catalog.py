@@ -30,9 +30,18 @@ def _best(text: str, candidates: dict[str, list[str]]) -> list[tuple[str, int]]:
     return sorted(hits, key=lambda kv: -kv[1])
 
 
+def _without_machine(names: list[str]) -> list[str]:
+    """People say "the leg press" / "腿举" for the leg press machine / 腿举机: the name without its generic
+    last word, when what is left still names one thing (two words, two characters)."""
+    short = [n[: -len(" machine")] for n in names if n.endswith(" machine") and " " in n[: -len(" machine")]]
+    short += [n[:-1] for n in names if n.endswith("机") and len(n) >= 3]
+    return names + short
+
+
 def find_equipment(text: str, kb) -> list[str]:
     """Equipment ids whose name or alias appears in the text, longest (most specific) match first."""
-    return [k for k, _ in _best(text, {e.id: _names(e.name, e.aliases) for e in kb.equipment.values()})]
+    return [k for k, _ in _best(text, {e.id: _without_machine(_names(e.name, e.aliases))
+                                       for e in kb.equipment.values()})]
 
 
 def find_exercises(text: str, kb) -> list[str]:
