@@ -131,7 +131,8 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
                                      placeholder=t("welcome", lang0), show_label=False)
                 box = L(gr.MultimodalTextbox(file_types=["image"], file_count="single", elem_id="chat-input",
                                              label=t("chat_box", lang0), placeholder=t("chat_placeholder", lang0),
-                                             sources=["upload"]), "chat_box", "box")
+                                             sources=["upload"], interactive=False), "chat_box", "box")
+                # enabled by `on_load` once this visitor's id is known: a message sent before it would have no owner
                 with gr.Row():
                     L(gr.Markdown(t("examples", lang0)), "examples", "value")
                     example_buttons = [gr.Button(EXAMPLES[lang0][i], size="sm", elem_classes="example-btn")
@@ -305,9 +306,10 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
             page_lang = _page_lang(request, lang_value)   # the welcome speaks the browser's language
             live = services.__dict__.get("backend")
             return [user_id, status_markdown(health_report(settings, live), page_lang),
-                    gr.update(value=page_lang) if page_lang != lang_value else gr.update(), *fills]
+                    gr.update(value=page_lang) if page_lang != lang_value else gr.update(),
+                    gr.update(interactive=True), *fills]
 
-        demo.load(on_load, [user, lang], [user, status, lang, *form_fields], api_name="status",
+        demo.load(on_load, [user, lang], [user, status, lang, box, *form_fields], api_name="status",
                   show_progress="hidden")   # no timer over the page while the visitor's data loads
 
         def on_lang(lang_value):

@@ -120,13 +120,18 @@ def test_library_finds_squat_demonstrations(page, tmp_path):
     page.screenshot(path=str(tmp_path / "library.png"), full_page=True)
 
 
-def test_language_switch_relabels_the_page(page, tmp_path):
+def test_language_switch_relabels_the_page(app_url, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})   # a first visit: the welcome is shown
+    page.set_default_timeout(90_000)
+    page.goto(app_url, wait_until="domcontentloaded")
+    page.wait_for_selector("#chat-input textarea")
     page.locator("#lang-switch").get_by_text("中文").click()
     page.get_by_role("tab", name="💬 对话").wait_for()
     body = page.inner_text("body")
     assert "中英双语健身助手" in body and "你好，我是你的健身助手" in body
     assert "Knowledge" not in body and "知识库:" not in body   # no engineering status when all is well
     page.screenshot(path=str(tmp_path / "zh.png"), full_page=True)
+    page.close()
 
 
 SHOTS = Path(os.environ.get("FITNESSLM_E2E_SHOTS", tempfile.gettempdir())) / "fitnesslm-e2e"
