@@ -124,3 +124,15 @@ def test_solver_serves_protein_powder_at_most_once_a_day():
     for d in range(3):
         day = plan_meals_day(nutrition_targets(p), p, KB, d)
         assert sum(it["role"] == "supplement" for m in day["meals"] for it in m["items"]) <= 1
+
+
+def test_a_vegan_chinese_cutting_week_is_not_one_dish_every_day():
+    """The protein target is fitted to a varied week (each food on <= 3 of 7 days), so the week's densest
+    vegan dish is not served daily to hit it (it was: 凉拌面筋 300 g on 7 of 7 days)."""
+    from collections import Counter
+
+    plan = plan_nutrition({"sex": "female", "age": 26, "height_cm": 160, "weight_kg": 55, "activity": "light",
+                           "goal": "lose", "diet": "vegan", "cuisine": "chinese"})
+    days = Counter(fid for d in plan["week_plan"] for fid in {it["food_id"] for m in d["meals"] for it in m["items"]})
+    assert max(days.values()) <= 3, days.most_common(3)
+    assert not any("repeats" in d["relaxed"] for d in plan["week_plan"])
