@@ -99,23 +99,29 @@ def nutrition(summary: dict, lang: str) -> str:
 
 
 def today(plan: dict, lang: str) -> str:
-    """One session (tools.training.plan_today): its exercises, then notes and the disclaimer."""
-    session = plan.get("session") or plan
-    title = session.get("label") or ("今天的训练" if lang == "zh" else "Today's session")
-    lines = [f"**{title}** (~{session.get('estimated_min') or session.get('minutes', '')} min)"]
+    """One session (tools.training.plan_today: "sessions" holds one): its exercises, then notes and the disclaimer."""
+    pick = lambda d: (d.get(lang) or d.get("en")) if isinstance(d, dict) else d  # noqa: E731
+    session = (plan.get("sessions") or [None])[0] or plan.get("session") or plan
+    title = pick(session.get("label")) or ("今天的训练" if lang == "zh" else "Today's session")
+    minutes = session.get("estimated_min") or (session.get("cardio") or {}).get("minutes") or session.get("minutes", "")
+    lines = [f"**{title}** (~{minutes} {'分钟' if lang == 'zh' else 'min'})"]
+    if plan.get("today", {}).get("reason"):
+        lines.append(pick(plan["today"]["reason"]))
     for ex in session.get("exercises", []):
         if isinstance(ex, dict):
-            name = ex.get("name_zh" if lang == "zh" else "name") or ex.get("name") or ex.get("exercise_id")
-            if isinstance(name, dict):
-                name = name.get(lang) or name.get("en")
-            dose = f" {ex['sets']}×{ex.get('reps', '')}" if ex.get("sets") else ""
-            lines.append(f"- {name}{dose}")
+            name = pick(ex.get("name_zh" if lang == "zh" else "name") or ex.get("name") or ex.get("exercise_id"))
+            reps = ex.get("reps", "")
+            reps = f"{reps[0]}-{reps[1]}{'s' if ex.get('unit') == 's' else ''}" if isinstance(reps, (list, tuple)) else reps
+            lines.append(f"- {name}" + (f" {ex['sets']}×{reps}" if ex.get("sets") else ""))
         else:
             lines.append(f"- {ex}")
-    lines += [f"- {n.get(lang, n.get('en')) if isinstance(n, dict) else n}" for n in (plan.get("notes") or [])[:3]]
+    if session.get("cardio") and session["cardio"].get("minutes"):
+        cardio = session["cardio"]
+        name = pick(cardio.get("name")) or ("有氧" if lang == "zh" else "Cardio")
+        lines.append(f"- {name} {cardio['minutes']} {'分钟' if lang == 'zh' else 'min'}")
+    lines += [f"- {pick(n)}" for n in (plan.get("notes") or [])[:3]]
     if plan.get("disclaimer"):
-        d = plan["disclaimer"]
-        lines.append(f"\n_{d.get(lang, d.get('en')) if isinstance(d, dict) else d}_")
+        lines.append(f"\n_{pick(plan['disclaimer'])}_")
     return "\n".join(lines)
 
 

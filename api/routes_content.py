@@ -108,22 +108,33 @@ def training_plan(req: TrainingPlanRequest, request: Request, services=Depends(g
                         **errors(401, 403, 404, 422)})
 def nutrition_plan(req: NutritionPlanRequest, request: Request, services=Depends(get_services),
                    settings: Settings = Depends(get_settings)):
-    """Energy and macro targets with their explanation, meals from the food table, a grocery list."""
+    """Energy and macro targets with their explanation, meals from the food table, a grocery list.
+
+    An unsafe `requested_kcal` is refused, not silently changed: `refusal` states why (en and zh) and `plan`
+    is the nearest safe plan (Markdown: the refusal is its first paragraph)."""
     from tools.exports import to_markdown
-    from tools.nutrition import plan_nutrition, validate_nutrition_plan
+    from tools.nutrition import UnsafeNutritionRequest, plan_nutrition, validate_nutrition_plan
     from tools.profiles import ProfileError
 
     check_user(request, req.user_id)
     lang = pick_lang(req.lang, settings)
     profile = req.profile.model_dump(exclude_none=True)
+    refusal = None
     try:
         plan = plan_nutrition(profile, services.kb)
+    except UnsafeNutritionRequest as exc:   # the nearest safe plan, with the reason
+        plan, refusal = exc.safe_plan, exc.to_dict()
     except ProfileError as exc:
         raise profile_error(exc, lang) from exc
-    services.remember_plan(req.user_id, "nutrition_plan", profile, f"{plan['targets']['kcal']:.0f} kcal/day")
+    services.remember_plan(req.user_id, "nutrition_plan", profile, f"{plan['targets']['kcal']:.0f} kcal/day"
+                           + (f" (asked {refusal['requested_kcal']:.0f}: refused)" if refusal else ""))
     if req.format == "markdown":
-        return Response(to_markdown(plan, lang), media_type="text/markdown; charset=utf-8")
-    return {"plan": plan, "problems": validate_nutrition_plan(plan, profile, services.kb)}
+        text = to_markdown(plan, lang)
+        if refusal:
+            text = f"> {refusal['message'][lang]}\n\n{text}"
+        return Response(text, media_type="text/markdown; charset=utf-8")
+    checked = {**profile, "requested_kcal": refusal["safe_kcal"]} if refusal else profile
+    return {"plan": plan, "problems": validate_nutrition_plan(plan, checked, services.kb), "refusal": refusal}
 
 
 def _change_nutrition_plan(req, request: Request, services, settings: Settings, change, summary: str) -> dict:

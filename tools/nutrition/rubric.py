@@ -7,11 +7,11 @@ relaxation level the day states.
 """
 from __future__ import annotations
 
-from .rules import (ADDED_SUGAR_MAX_G, FRUIT_G, MAX_SUPPLEMENTS_PER_DAY, NUTRIENTS, SAT_FAT_MAX_SHARE, SLOT_SHARE, SLOT_SHARE_BAND,
+from .rules import (ADDED_SUGAR_MAX_G, FRUIT_G, MAX_SUPPLEMENTS_PER_DAY, MEAL_MASS_G, NUTRIENTS, SAT_FAT_MAX_SHARE, SLOT_SHARE, SLOT_SHARE_BAND,
                     SODIUM_MAX_MG, TOLERANCE, VEG_G)
 from .solve import unit_bounds
 from .templates import (MAX_PER_CATEGORY_PER_MEAL, MAX_PROTEIN_DENSE_PER_MEAL, PLAN_CUISINES, SNACK_ITEMS,
-                        patterns_for, slot_kind)
+                        breakfast_protein, patterns_for, slot_kind)
 
 
 def _foods(meal: dict, kb) -> list:
@@ -33,7 +33,7 @@ def rule_structure(day: dict, profile, targets: dict, kb) -> list[str]:
             out.append(f"{meal['slot']}: roles {roles} fit no {cuisine} {slot_kind(meal['slot'])} pattern")
         if slot_kind(meal["slot"]) == "snack" and not SNACK_ITEMS[0] <= len(foods) <= SNACK_ITEMS[1]:
             out.append(f"{meal['slot']}: a snack of {len(foods)} foods")
-        if slot_kind(meal["slot"]) == "breakfast" and not set(roles) & {"protein", "dairy", "mixed"}:
+        if slot_kind(meal["slot"]) == "breakfast" and not any(breakfast_protein(f) for f in foods):
             out.append("breakfast: no egg, milk, soy milk or other protein food")
     return out
 
@@ -152,8 +152,21 @@ def rule_meal_shares(day: dict, profile, targets: dict, kb) -> list[str]:
     return out
 
 
+def rule_meal_mass(day: dict, profile, targets: dict, kb) -> list[str]:
+    """A meal one person can eat: at most 700 g + 0.5 g per kcal it brings (stomach capacity and satiety limit
+    what is eaten at one sitting, Rolls 2009 'energy density and portion size'; the 中国居民膳食指南 2022
+    平衡膳食餐盘 serves a meal of roughly 500-900 g). Read-through: a 1450 g breakfast of 500 g congee, 400 g
+    soy milk, 300 g pumpkin and a guava."""
+    out = []
+    for m in day["meals"]:
+        grams = sum(it["grams"] for it in m["items"])
+        if grams > MEAL_MASS_G[0] + MEAL_MASS_G[1] * m["kcal"] + 1:
+            out.append(f"{m['slot']}: {grams:.0f} g of food for {m['kcal']:.0f} kcal")
+    return out
+
+
 HARD_RULES = {"structure": rule_structure, "portions": rule_portions, "protein_sources": rule_protein_sources,
-              "cuisine": rule_cuisine, "allowed": rule_allowed}
+              "cuisine": rule_cuisine, "allowed": rule_allowed, "meal_mass": rule_meal_mass}
 RANGE_RULES = {"macros": rule_macros, "vegetables": rule_vegetables, "fruit": rule_fruit, "fibre": rule_fibre,
                "sodium": rule_sodium, "saturated_fat": rule_saturated_fat, "added_sugar": rule_added_sugar,
                "meal_shares": rule_meal_shares}

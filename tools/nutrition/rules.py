@@ -44,6 +44,8 @@ ROUNDING_MARGIN = 0.35        # continuous stage 1 aims inside 65% of each toler
 SLOT_SHARE = {"breakfast": 0.28, "lunch": 0.37, "dinner": 0.33, "snack": 0.10}  # China: 25-30/30-40/30-35 %
 MAX_SUPPLEMENTS_PER_DAY = 1   # protein powder / shake at most once a day (rubric rule_protein_sources)
 SLOT_SHARE_BAND = (0.6, 1.4)  # each slot's kcal within this multiple of its share
+MEAL_MASS_G = (700, 0.5)      # a meal weighs at most 700 g + 0.5 g per kcal it brings (read-through: a 1450 g
+                              # breakfast of 500 g congee, 400 g soy milk, 300 g pumpkin and a guava)
 SLOTS = {2: ("lunch", "dinner"), 3: ("breakfast", "lunch", "dinner"),
          4: ("breakfast", "lunch", "snack_pm", "dinner"), 5: ("breakfast", "snack_am", "lunch", "snack_pm", "dinner"),
          6: ("breakfast", "snack_am", "lunch", "snack_pm", "dinner", "snack_eve")}

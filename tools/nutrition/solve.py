@@ -12,9 +12,9 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
-from .rules import (ADDED_SUGAR_MAX_G, FRUIT_G, MAX_SUPPLEMENTS_PER_DAY, NUTRIENTS, ROUNDING_MARGIN,
+from .rules import (ADDED_SUGAR_MAX_G, FRUIT_G, MAX_SUPPLEMENTS_PER_DAY, MEAL_MASS_G, NUTRIENTS, ROUNDING_MARGIN,
                     SAT_FAT_MAX_SHARE, SLOT_SHARE_BAND, SODIUM_MAX_MG, SOLVER_TIME_LIMIT_S, VEG_G)
-from .templates import MAX_PER_CATEGORY_PER_MEAL, MAX_PROTEIN_DENSE_PER_MEAL, SNACK_ITEMS, patterns_for, slot_kind
+from .templates import MAX_PER_CATEGORY_PER_MEAL, MAX_PROTEIN_DENSE_PER_MEAL, SNACK_ITEMS, breakfast_protein, patterns_for, slot_kind
 
 
 SCALED_ROLES = {"staple", "protein", "mixed", "dairy"}   # vegetables and fruit are capped by the day rules
@@ -35,6 +35,11 @@ def per_unit(food) -> np.ndarray:
     f, u = food.facts, food.facts.unit_g / 100
     return np.array([food.kcal, food.protein_g, food.fat_g, food.carb_g, food.fiber_g, f.sodium_mg, f.sat_fat_g,
                      f.added_sugar_g, f.veg_g, f.fruit_g]) * u
+
+
+def _over_mass(cands, members, A) -> np.ndarray:
+    """Per unit: grams minus the kcal allowance (MEAL_MASS_G); a meal's sum stays under MEAL_MASS_G[0]."""
+    return np.array([cands[i][1].facts.unit_g for i in members]) - MEAL_MASS_G[1] * A[members, 0]
 
 
 def day_bounds(targets: dict, rules: dict) -> list[tuple[int, tuple[float, float]]]:
@@ -94,7 +99,7 @@ def solve_day(cands: list[tuple[int, object]], meals: list[tuple[str, str, float
         if slot_kind(slot) == "snack":
             row([m + i for i in members], [1] * len(members), *SNACK_ITEMS)
         if slot_kind(slot) == "breakfast":   # an egg, milk/soy milk or another protein food at breakfast
-            ys = [m + i for i in members if cands[i][1].facts.role in ("protein", "dairy", "mixed")]
+            ys = [m + i for i in members if breakfast_protein(cands[i][1])]
             row(ys, [1] * len(ys), 1, np.inf)
         dense = [m + i for i in members if cands[i][1].facts.protein_dense]
         if dense:
@@ -106,6 +111,7 @@ def solve_day(cands: list[tuple[int, object]], meals: list[tuple[str, str, float
         if rules["band"]:
             mid = kcal * share
             row(members, list(A[members, 0]), mid * SLOT_SHARE_BAND[0], mid * SLOT_SHARE_BAND[1])
+        row(members, list(_over_mass(cands, members, A)), -np.inf, MEAL_MASS_G[0])   # a meal one can eat
     by_food: dict[str, list[int]] = {}
     for i, (_, f) in enumerate(cands):
         by_food.setdefault(f.id, []).append(i)
@@ -172,11 +178,13 @@ def _repair(used, n0, A, lo_u, hi_u, cands, meals, targets, rules, kept) -> np.n
         band = ((meal_of[:, None] == np.arange(len(meals))[None, :]) * A[used][:, :1],
                 targets["kcal"] * shares * SLOT_SHARE_BAND[0], targets["kcal"] * shares * SLOT_SHARE_BAND[1])
     lo_b, hi_b = lo_u[used].astype(float), hi_u[used].astype(float)
+    meal_idx = np.array([cands[i][0] for i in used])
+    mass = (meal_idx[:, None] == np.arange(len(meals))[None, :]) * _over_mass(cands, list(used), A)[:, None]
 
     def score(X: np.ndarray) -> np.ndarray:
         T = X @ M
         v = (np.clip(r_lo - T, 0, None) + np.clip(T - r_hi, 0, None)) / scale
-        out = v.sum(1)
+        out = v.sum(1) + np.clip(X @ mass - MEAL_MASS_G[0], 0, None).sum(1) / MEAL_MASS_G[0]
         if band is not None:
             S = X @ band[0]
             out = out + ((np.clip(band[1] - S, 0, None) + np.clip(S - band[2], 0, None)) / targets["kcal"]).sum(1)

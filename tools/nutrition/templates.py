@@ -10,7 +10,8 @@ from __future__ import annotations
 
 PATTERNS = {
     ("chinese", "breakfast"): (
-        {"staple": (1, 1), "protein": (0, 1), "dairy": (0, 1), "fruit": (0, 2), "vegetable": (0, 1), "soup": (0, 1)},
+        {"staple": (1, 1), "protein": (0, 1), "dairy": (0, 1), "fruit": (0, 2), "vegetable": (0, 1), "soup": (0, 1),
+         "nuts": (0, 1)},
         {"mixed": (1, 1), "protein": (0, 1), "dairy": (0, 1), "fruit": (0, 2)},
     ),
     ("chinese", "main"): (
@@ -30,7 +31,14 @@ PATTERNS = {
     ),
 }
 SNACK_ITEMS = (1, 2)             # a snack is one or two things
-BREAKFAST_NEEDS_PROTEIN = True   # breakfast has an egg, dairy/soy milk or a protein food (Chinese guideline)
+# breakfast has an egg, dairy/soy milk or another protein food; nuts and seeds count (the guideline's 大豆坚果类
+# group), so a vegan without soy still gets one (中国居民膳食指南 2022)
+BREAKFAST_PROTEIN_ROLES = ("protein", "dairy", "mixed")
+
+
+def breakfast_protein(food) -> bool:
+    """A food that gives breakfast its protein: a protein, dairy or mixed dish, or nuts/seeds (not dried fruit)."""
+    return food.facts.role in BREAKFAST_PROTEIN_ROLES or food.category == "nut_seed"
 MAX_PROTEIN_DENSE_PER_MEAL = 2   # at most two protein-dense foods in one meal
 MAX_PER_CATEGORY_PER_MEAL = 2    # no three foods of one category (three meats, three grains...) in a meal
 PLAN_CUISINES = ("chinese", "western")

@@ -23,14 +23,35 @@ def alternatives(item: dict, session: dict, profile, kb) -> list:
                                                            "accessory", profile)
 
 
+def _is_plan(plan, kb) -> bool:
+    """The shape swap_exercise reads (a plan from plan_training_week / plan_today or an earlier swap)."""
+    try:
+        return (plan.get("kind") in ("training_plan", "training_today") and isinstance(plan["profile"], dict)
+                and isinstance(plan["weekly_sets"], dict) and isinstance(plan["sessions"], list)
+                and all(isinstance(s["warmup"], dict) and isinstance(s["kind"], str) and all(
+                    it["exercise_id"] in kb.exercises and isinstance(it["sets"], int) and it["name"]["en"]
+                    and it["name"]["zh"] and len(it["sets_by_week"]) == 4 and all(isinstance(n, int) for n in it["sets_by_week"])
+                    and isinstance(it["group"], str) and isinstance(it["pattern"], str) for it in s["exercises"])
+                    for s in plan["sessions"]))
+    except (KeyError, TypeError, AttributeError):
+        return False
+
+
 def swap_exercise(plan: dict, day: int, exercise_id: str, profile=None, lang: str = "en", kb=None) -> dict:
     """A new plan with `exercise_id` on session `day` (1-based) replaced; ProfileError when impossible."""
     if kb is None:
         from knowledge import load_knowledge
         kb = load_knowledge()
-    if not isinstance(plan, dict) or not isinstance(plan.get("sessions"), list):
-        raise ProfileError({"plan": _bi("must be a training plan with sessions", "必须是包含训练课的训练计划")})
-    p = parse_training_profile(profile or plan.get("profile") or {})
+    if not _is_plan(plan, kb):
+        raise ProfileError({"plan": _bi("must be a training plan from this service (send the plan you got)",
+                                        "必须是本服务生成的训练计划（请发送收到的计划）")})
+    if not profile:   # the plan's own profile: a problem with it is a problem with the plan sent
+        try:
+            p = parse_training_profile(plan["profile"])
+        except ProfileError:
+            raise ProfileError({"plan": _bi("the plan's profile is not valid", "计划中的资料无效")}) from None
+    else:
+        p = parse_training_profile(profile)
     sessions = plan["sessions"]
     if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= len(sessions):
         raise ProfileError({"day": _bi(f"must be 1-{len(sessions)} (got {day!r})", f"必须是 1-{len(sessions)}（收到 {day!r}）")})

@@ -83,7 +83,9 @@ def plan_today(profile: dict, history=None, minutes: int | None = None, equipmen
     label_sessions([s], p, kb)
     plan = _assemble(p, [s], seed_for(p, variation), variation, trainable, freq)
     plan["kind"] = "training_today"
-    plan["notes"] = [n for n in plan["notes"] if n.get("code") not in ("one_day", "time_limited")]
+    week_only = ("one_day", "time_limited", "resistance_days")   # notes about a week, not one session
+    plan["notes"] = [n for n in plan["notes"] if n.get("code") not in week_only
+                     and not (kind == "cardio" and n.get("code") == "technique_week")]
     why = {"cardio": ("Upper and lower body were both trained in the last day: easy cardio and mobility today.",
                       "最近一天上下肢都练过：今天做轻松有氧和灵活性练习。"),
            "upper": ("Legs were trained in the last day, so today is upper body.", "最近一天练过腿，所以今天练上肢。"),
