@@ -6,7 +6,10 @@ import re
 _L = {
     "setup": ("Setup", "调整"), "steps": ("How to use", "使用步骤"), "safety": ("Safety", "安全要点"),
     "mistakes": ("Common mistakes", "常见错误"), "muscles": ("Trains", "训练部位"),
-    "candidates": ("Closest matches", "最接近的候选"), "weekly": ("Weekly sets", "每周组数"),
+    "candidates": ("Closest matches", "最接近的候选"),
+    "pick_reply": ("Tell me which one it is (its name) and I'll show you how to use it; in the Scan tab you can "
+                   "click it and add the photo to your gym.",
+                   "告诉我是哪一台（说出名字），我就给你讲怎么用；在“扫描器械”页可以直接点选，并把照片加入你的健身房。"), "weekly": ("Weekly sets", "每周组数"),
     "targets": ("Daily targets", "每日目标"), "day1": ("Day 1 meals", "第一天食谱"), "why": ("Why", "计算说明"),
     "sources": ("Sources", "来源"), "no_gif": ("No matching demonstration found.", "没有找到匹配的动作示范。"),
 }
@@ -35,8 +38,9 @@ def recognition(result: dict, lang: str) -> str:
         return equipment_card(result["card"], lang, result.get("message", ""))
     lines = [result.get("message", "")]
     if result.get("candidates"):
-        lines.append(f"**{_t('candidates', lang)}:** " + ", ".join(
-            f"{c['name']} ({c['confidence']:.0%})" for c in result["candidates"][:3]))
+        lines.append(f"**{_t('candidates', lang)}:**\n" + "\n".join(
+            f"{n}. {c['name']} ({c['confidence']:.0%})" for n, c in enumerate(result["candidates"][:5], 1)))
+        lines.append(_t("pick_reply", lang))
     return "\n\n".join(lines)
 
 

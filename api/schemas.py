@@ -96,6 +96,18 @@ class Candidate(BaseModel):
     name: str
     confidence: float
     in_catalog: bool
+    image: str = Field("", description="URL path of the machine's picture (GET it), empty when not in the catalog")
+
+
+class EquipmentItem(BaseModel):
+    id: str
+    name: str
+    category: str
+    image: str = Field(description="URL path of its picture")
+
+
+class EquipmentList(BaseModel):
+    items: list[EquipmentItem]
 
 
 class Recognition(BaseModel):

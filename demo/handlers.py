@@ -78,18 +78,46 @@ def scan(services, image, lang: str, user_id: str | None = None) -> dict:
     from tools.equipment import recognize
 
     if image is None:
-        return {"markdown": t("no_image", lang), "candidates": {}, "gifs": [], "result": None}
+        return {"markdown": t("no_image", lang), "candidates": {}, "picker": [], "ids": [], "gifs": [], "result": None}
     result = recognize(image, services.recognizer_for(user_id), services.kb, lang)
     candidates = {c["name"]: float(c["confidence"]) for c in result.get("candidates", [])}
     if result["status"] == "error":
-        return {"markdown": f"⚠️ {result['message']}", "candidates": {}, "gifs": [], "result": result}
+        return {"markdown": f"⚠️ {result['message']}", "candidates": {}, "picker": [], "ids": [], "gifs": [],
+                "result": result}
+    picker, ids = candidate_pictures(services, result, lang)
     head = f"{result['message']}\n\n" if result.get("card") is None else ""
     md = head + render.recognition(result, lang)
     if result.get("card"):
         md += f"\n\n_{t('confidence', lang)}: {result['candidates'][0]['confidence']:.0%} · {result['backend']} · " \
               f"{result['ms']:.0f} ms_"
-    return {"markdown": md, "candidates": candidates, "result": result,
+    return {"markdown": md, "candidates": candidates, "result": result, "picker": picker, "ids": ids,
             "gifs": equipment_gifs(result["card"], lang) if result.get("card") else []}
+
+
+def candidate_pictures(services, result: dict, lang: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """The picker: each catalog candidate's picture with its name and confidence, and the ids in order."""
+    from tools.equipment import equipment_picture
+
+    pics, ids = [], []
+    for c in result.get("candidates", []):
+        path = equipment_picture(services.kb, c["id"]) if c.get("in_catalog") else None
+        if path is not None:
+            pics.append((str(path), f"{c['name']} · {c['confidence']:.0%}"))
+            ids.append(c["id"])
+    return pics, ids
+
+
+def open_card(services, equipment_id: str, lang: str) -> tuple[str, list]:
+    """The card of a machine the user picked (from the candidates or "browse all")."""
+    from agent import render
+    from tools.equipment import equipment_card
+
+    eq_id = (equipment_id or "").split(" · ")[0].strip()
+    card = equipment_card(services.kb, eq_id, lang)
+    if card is None:
+        return t("bad_label", lang), []
+    md = render.recognition({"status": "recognized", "card": card, "candidates": [], "message": ""}, lang)
+    return md + "\n\n" + t("picked_add", lang), equipment_gifs(card, lang)
 
 
 def equipment_gifs(card: dict, lang: str, limit: int = 4) -> list[tuple[str, str]]:

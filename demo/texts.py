@@ -41,7 +41,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "clear": ("Clear chat", "清空对话"), "examples": ("Try:", "试试："),
     # scan
     "photo": ("Photo or webcam snapshot", "照片或摄像头快照"), "identify": ("Identify", "识别"),
-    "candidates": ("Candidates", "候选"), "demo_gifs": ("Demonstrations", "动作示范"),
+    "candidates": ("Is it one of these? Click to open its card", "是其中之一吗？点击打开说明卡"),
+    "photo_credit": ("<small>Machine pictures: [free-exercise-db](https://github.com/yuhonas/free-exercise-db) "
+                     "(public domain, Unlicense).</small>",
+                     "<small>器械图片来自 [free-exercise-db](https://github.com/yuhonas/free-exercise-db)（公有领域，Unlicense）。</small>"),
+    "browse_all": ("None of these → browse all machines", "都不是 → 浏览全部器械"),
+    "add_to_gym": ("Add this photo to my gym", "把这张照片加入我的健身房"),
+    "picked_add": ("_Right machine? **Add this photo to my gym** so it is recognised next time._",
+                   "_选对了吗？点 **把这张照片加入我的健身房**，下次就能直接认出。_"), "demo_gifs": ("Demonstrations", "动作示范"),
     "live": ("Live webcam (recognises a few frames a second)", "实时摄像头（每秒识别数帧）"),
     "live_idle": ("Point the camera at a machine…", "把摄像头对准一台器械……"),
     "enroll_title": ("Add this machine to my gym", "把这台器械加入“我的健身房”"),

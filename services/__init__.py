@@ -7,6 +7,7 @@ gallery, the equipment recogniser, the LLM backend, the agent and the per-user s
 from __future__ import annotations
 
 import functools
+import logging
 import secrets
 import threading
 import time
@@ -17,6 +18,8 @@ from config import Settings, get_settings
 
 from .access import Access
 from .store import UserStore
+
+log = logging.getLogger(__name__)
 
 MAX_CONVERSATIONS = 500        # chat memories kept in RAM; the least recently used is dropped beyond this
 CONVERSATION_IDLE_S = 6 * 3600  # a memory unused this long is dropped (the saved profile reseeds it)
@@ -111,17 +114,37 @@ class Services:
 
         from .galleries import CombinedGallery
 
-        embedded = EmbeddedRecognizer.from_kb(self.kb, CombinedGallery(self.gallery, mine))
+        with self._lock:   # one recogniser per user, so its fitted head is reused until a gallery changes
+            cache = self.__dict__.setdefault("_user_recognizers", OrderedDict())
+            embedded = cache.get(user_id)
+            if embedded is None or embedded.gallery.parts[-1] is not mine:
+                embedded = cache[user_id] = EmbeddedRecognizer.from_kb(
+                    self.kb, CombinedGallery(self.default_gallery, self.gallery, mine))
+                while len(cache) > 64:
+                    cache.popitem(last=False)
+            cache.move_to_end(user_id)
         if self.recognizer is self.embedded_recognizer:
             return embedded
         return FallbackRecognizer(self.recognizer.primary, embedded) if isinstance(self.recognizer, FallbackRecognizer) \
             else self.recognizer
 
     @cached_property
+    def default_gallery(self):
+        """The shipped public-domain photos (embeddings only), so recognition names machines out of the box."""
+        from indexes.default_gallery import DefaultGallery
+
+        gallery = DefaultGallery(featurizer=getattr(self.gallery, "_featurizer", None))
+        if gallery.problem:
+            log.warning("default gallery not used: %s", gallery.problem)
+        return gallery
+
+    @cached_property
     def embedded_recognizer(self):
         from tools.gallery import EmbeddedRecognizer
 
-        return EmbeddedRecognizer.from_kb(self.kb, self.gallery)
+        from .galleries import CombinedGallery
+
+        return EmbeddedRecognizer.from_kb(self.kb, CombinedGallery(self.default_gallery, self.gallery))
 
     @cached_property
     def recognizer(self):
@@ -259,6 +282,7 @@ class Services:
             self._conversations.pop(user_id, None)
             self.store.delete_user(user_id)
             cached = self.__dict__.get("_user_galleries", {}).pop(user_id, None)
+            self.__dict__.get("_user_recognizers", {}).pop(user_id, None)
         if cached is not None:
             root = cached.root
             cached.close()

@@ -13,30 +13,43 @@ OWN_PREFIX = "my_"   # a user's own machine that is not in the catalog: "my_" + 
 
 
 class CombinedGallery:
-    """The shared gallery and one user's, seen as one by EmbeddedRecognizer (revision, matrix, featurizer)."""
+    """Several galleries seen as one by EmbeddedRecognizer (revision, matrix, negatives, featurizer):
+    the shipped default gallery, the operator's shared gallery and one user's own photos."""
 
-    def __init__(self, shared, mine):
-        self.shared, self.mine = shared, mine
+    def __init__(self, *parts):
+        self.parts = [p for p in parts if p is not None]
 
     @property
     def featurizer(self):
-        return self.shared.featurizer
+        return self.parts[-1].featurizer
 
     @property
     def revision(self) -> tuple:
-        return (self.shared.revision, self.mine.revision)
+        return tuple(p.revision for p in self.parts)
 
     def matrix(self) -> tuple[np.ndarray, list[str]]:
-        parts = [g.matrix() for g in (self.shared, self.mine)]
+        parts = [g.matrix() for g in self.parts]
         parts = [(x, labels) for x, labels in parts if len(labels)]
         if not parts:
             return np.zeros((0, 0), np.float32), []
+        width = parts[-1][0].shape[1]   # the enrolled photos' feature space wins (a test featurizer, a stale file)
+        parts = [(x, labels) for x, labels in parts if x.shape[1] == width]
         return np.concatenate([x for x, _ in parts]), [lab for _, labels in parts for lab in labels]
 
+    def negatives(self) -> np.ndarray:
+        banks = [p.negatives() for p in self.parts if callable(getattr(p, "negatives", None))]
+        banks = [b for b in banks if len(b)]
+        return np.concatenate(banks) if banks else np.zeros((0, 0), np.float32)
+
+    def enrolled_labels(self) -> set[str]:
+        """Labels someone enrolled here (operator or user), as opposed to only the shipped photos."""
+        return {label for part in self.parts if not getattr(part, "shipped", False) for label in part.labels()}
+
     def labels(self) -> dict[str, int]:
-        out = dict(self.shared.labels())
-        for label, n in self.mine.labels().items():
-            out[label] = out.get(label, 0) + n
+        out: dict[str, int] = {}
+        for part in self.parts:
+            for label, n in part.labels().items():
+                out[label] = out.get(label, 0) + n
         return out
 
 

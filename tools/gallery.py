@@ -5,16 +5,20 @@ each (or a labelled folder tree `<label>/<image>`), and recognition must then wo
 The gallery keeps photos as files and labels + features in SQLite under a folder the caller gives,
 so it survives restarts and can be listed, relabelled and pruned.
 
-The classifier (chosen by measurement, see `bench/recognition.py`): EfficientNet-Lite0 pooled
-1280-d features, signed-square-root then L2 normalised; each enrolled photo adds 8 views (itself,
-mirror, squashed, mirrored squashed, 4 corner crops); a multinomial logistic-regression head is fit
-on the enrolled views (scipy L-BFGS, cached until the gallery changes) and ranks the labels; the
-cosine similarity to the nearest enrolled view (uncentred) decides whether the photo shows enrolled
-equipment at all (open set). ImageNet classes that are equipment (dumbbell, barbell, horizontal
-bar, parallel bars, punching bag; ids from the catalog's `imagenet` field) work with no enrollment.
+The classifier (chosen by measurement, see `bench/recognition.py`): EfficientNet-Lite0 and Lite2
+pooled features side by side (each block L1-scaled), signed-square-root then L2 normalised; each
+enrolled photo adds 8 views (itself, mirror, squashed, mirrored squashed, 4 corner crops); a
+multinomial logistic-regression head is fit on all views the recogniser sees — the shipped default
+gallery (`indexes.default_gallery`, public-domain photos), the operator's shared gallery and the
+user's own — (scipy L-BFGS, cached until a gallery changes) and ranks the labels. Whether the photo
+shows gym equipment at all (open set) is decided by a contrast: cosine to the nearest gym view minus
+half the cosine to the nearest image of the negative bank (food, pets, people, text, screenshots…).
+ImageNet classes that are equipment (dumbbell, barbell, horizontal bar, parallel bars, punching bag;
+ids from the catalog's `imagenet` field) add candidates the galleries lack.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import math
@@ -27,14 +31,18 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
-from tools.equipment import ACCEPT_CONFIDENCE, TOP_K, Prediction
+from tools.equipment import ACCEPT_CONFIDENCE, DEFAULT_ONLY_ACCEPT, TOP_K, Prediction
 from tools.images import ImageInputError, load_image
 
-FEATURE_VERSION = "lite0-avg1280-ssqrt-v1"  # change when features change: stored ones are recomputed
-REJECT_SIMILARITY = 0.62   # cosine to the nearest enrolled view below which it is "not enrolled equipment"
+FEATURE_VERSION = "lite0+lite2-l1blocks-ssqrt-v2"  # change when features change: stored ones are recomputed
+# The open-set gate: score = cos(nearest gym view) − NEGATIVE_WEIGHT · cos(nearest negative-bank image).
+# Calibrated with `python -m bench recognition` (dev photos, out of the box): below REJECT_SCORE about
+# 1% of gym photos and about 93% of held-out non-gym images fall.
+REJECT_SCORE = 0.27
+NEGATIVE_WEIGHT = 0.5
 SIMILARITY_WIDTH = 0.015   # softness of that gate (logistic width, cosine units)
 IMAGENET_MIN = 0.15        # ImageNet softmax mass for an equipment class to count as a candidate
-LR_C = 10.0                # inverse L2 strength of the logistic-regression head
+LR_C = 100.0               # inverse L2 strength of the logistic-regression head (dev 10-fold: 10 → 100 +1.5 top-1)
 STORE_SIDE = 512           # px; enrolled photos are stored at most this long (features use 224–288)
 IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif"}
 _LABEL_RE = re.compile(r"^[^/\\\x00-\x1f]{1,64}$")
@@ -262,13 +270,14 @@ class EmbeddedRecognizer:
     name = "embedded"
 
     def __init__(self, gallery: Gallery | None = None, featurizer=None, imagenet_map: dict[int, str] | None = None,
-                 reject_similarity: float = REJECT_SIMILARITY, accept_confidence: float = ACCEPT_CONFIDENCE,
+                 reject_score: float = REJECT_SCORE, accept_confidence: float = ACCEPT_CONFIDENCE,
                  imagenet_min: float = IMAGENET_MIN, c: float = LR_C):
         self.gallery, self._featurizer = gallery, featurizer
         self.imagenet_map = dict(imagenet_map or {})
-        self.reject_similarity, self.accept_confidence = reject_similarity, accept_confidence
+        self.reject_score, self.accept_confidence = reject_score, accept_confidence
         self.imagenet_min, self.c = imagenet_min, c
         self._head, self._head_rev = None, None
+        self._bank = np.zeros((0, 0), np.float32)
         self._lock = threading.Lock()
 
     @classmethod
@@ -288,6 +297,10 @@ class EmbeddedRecognizer:
         with self._lock:
             if self._head is None or rev != self._head_rev:
                 x, view_labels = self.gallery.matrix() if self.gallery is not None else (np.zeros((0, 0)), [])
+                bank = getattr(self.gallery, "negatives", None)
+                bank = bank() if callable(bank) else shipped_negatives()
+                self._bank = bank if len(bank) and bank.shape[1] == (x.shape[1] if len(x) else -1) else \
+                    np.zeros((0, 0), np.float32)   # another feature space (a test featurizer): no contrast
                 names = sorted(set(view_labels))
                 w = b = None
                 if len(names) >= 2:
@@ -314,9 +327,11 @@ class EmbeddedRecognizer:
         if len(view_labels):
             sims = x @ q
             best = int(np.argmax(sims))
-            detail["similarity"] = round(float(sims[best]), 4)
-            detail["nearest_label"] = view_labels[best]
-            gate = 1.0 / (1.0 + math.exp(-(float(sims[best]) - self.reject_similarity) / SIMILARITY_WIDTH))
+            negative = float((self._bank @ q).max()) if len(self._bank) else 0.0
+            score = float(sims[best]) - NEGATIVE_WEIGHT * negative
+            detail.update(similarity=round(float(sims[best]), 4), nearest_label=view_labels[best],
+                          negative_similarity=round(negative, 4), gate_score=round(score, 4))
+            gate = 1.0 / (1.0 + math.exp(-(score - self.reject_score) / SIMILARITY_WIDTH))
             p = softmax(q @ w + b) if w is not None else np.ones(1)
             for name, pi in zip(names, p):
                 scores[name] = float(pi) * gate
@@ -330,7 +345,18 @@ class EmbeddedRecognizer:
         in_domain = max(gate, 1.0 if top_in >= self.imagenet_min else top_in / self.imagenet_min)
         source = "+".join(s for s, on in (("gallery", gate >= 0.5), ("imagenet", top_in >= self.imagenet_min)) if on)
         cands = sorted(scores.items(), key=lambda kv: -kv[1])[:k]
+        enrolled = getattr(self.gallery, "enrolled_labels", None)
+        if cands and callable(enrolled) and cands[0][0] in names and cands[0][0] not in enrolled():
+            detail["accept_at"] = DEFAULT_ONLY_ACCEPT   # only the shipped photos know it: show the picker
         return Prediction([(i, round(c, 4)) for i, c in cands], round(1.0 - in_domain, 4), source or "none", detail)
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_negatives() -> np.ndarray:
+    """The negative bank shipped with the default gallery (empty if it is missing or stale)."""
+    from indexes.default_gallery import DefaultGallery
+
+    return DefaultGallery(featurizer=object()).negatives()
 
 
 def _default_featurizer():

@@ -87,6 +87,33 @@ def test_scan_tab_recognises_an_uploaded_photo(page, tmp_path):
     page.screenshot(path=str(tmp_path / "scan.png"), full_page=True)
 
 
+def test_scan_picker_pick_card_add_to_my_gym_then_recognised(page, tmp_path):
+    """Upload → picker (known only from the shipped photos: not sure) → pick → card → add to my gym →
+    the same photo is then recognised with a card."""
+    from indexes.default_gallery import thumbnail
+
+    _tab(page, "📷 Scan")
+    photo = tmp_path / "leg_press.jpg"
+    photo.write_bytes(thumbnail("leg_press_machine").read_bytes())
+    page.locator("#scan-photo input[type=file]").set_input_files(str(photo))
+    page.wait_for_timeout(1000)
+    page.locator("#identify").click()
+    card = page.locator("#scan-card")
+    card.get_by_text("not sure").first.wait_for()
+    picker = page.locator("#scan-picker img")
+    picker.first.wait_for()
+    assert picker.count() == 5
+    picker.first.click()                                    # the top candidate: the leg press
+    card.get_by_text("Add this photo to my gym").first.wait_for()
+    assert "leg press" in card.inner_text().lower()
+    page.locator("#scan-add").click()
+    page.locator("#scan-add-result").get_by_text("leg_press_machine").first.wait_for()
+    page.locator("#identify").click()
+    card.get_by_text("sure)").first.wait_for()              # "This looks like a Leg press machine (99% sure)."
+    assert "leg press" in card.inner_text().lower()
+    page.screenshot(path=str(tmp_path / "picker.png"), full_page=True)
+
+
 def test_training_form_makes_a_week(page, tmp_path):
     _tab(page, "🏋️ Training plan")
     page.locator("#make-plan").click()

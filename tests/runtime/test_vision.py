@@ -1,4 +1,4 @@
-"""EfficientNet-Lite0 from the packaged weights: 1280-d features and sensible ImageNet classes."""
+"""EfficientNet-Lite0 + Lite2 from the packaged weights: 1280-d blocks side by side and sensible ImageNet classes."""
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -15,18 +15,20 @@ def _rendered_equipment() -> Image.Image:
     return img
 
 
-def test_features_are_1280d_finite_and_deterministic():
+def test_features_are_finite_deterministic_and_balanced():
     f = get_featurizer()
     img = _rendered_equipment()
     a, b = f.features([img]), f.features([img])
-    assert a.shape == (1, 1280) and np.isfinite(a).all()
+    assert a.shape == (1, f.feature_dim) and f.feature_dim == 1280 * len(f.blocks) and np.isfinite(a).all()
     assert np.allclose(a, b)
+    # each backbone's block is L1-scaled, so neither dominates after normalisation
+    assert np.allclose([np.abs(a[0, i * 1280:(i + 1) * 1280]).sum() for i in range(len(f.blocks))], 1.0, atol=1e-3)
 
 
 def test_grayscale_and_tiny_images_are_handled():
     f = get_featurizer()
     feats = f.features([Image.new("L", (10, 300), 128), Image.new("RGBA", (50, 40))])
-    assert feats.shape == (2, 1280)
+    assert feats.shape == (2, f.feature_dim)
 
 
 def test_real_dumbbell_photos_are_classified_as_gym_equipment(shared_dir):

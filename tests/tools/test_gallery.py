@@ -128,7 +128,7 @@ def test_gallery_survives_restart_without_recomputing(tmp_path):
     again = PixelFeaturizer()
     g2 = Gallery(tmp_path, again)
     assert g2.labels() == {"green": 2, "red": 2}
-    rec = EmbeddedRecognizer(g2, again, reject_similarity=0.5)
+    rec = EmbeddedRecognizer(g2, again, reject_score=0.2)
     pred = rec.predict(_solid((210, 5, 5)))
     assert pred.candidates[0][0] == "red" and again.calls == 1  # only the query went through the network
     g2._db.execute("UPDATE items SET version='old'")
@@ -200,3 +200,31 @@ def test_embedded_end_to_end_on_generated_machines(tmp_path, kb, one_thread):
     assert food["status"] == "not_equipment", food
     noise = np.random.default_rng(2).integers(0, 255, (240, 320, 3), dtype=np.uint8)
     assert recognize(noise, rec, kb)["status"] == "not_equipment"
+
+
+def test_default_gallery_is_current_and_licensed():
+    """The shipped rows match today's features (else they would be silently unused) and every photo has a record."""
+    import json
+
+    from indexes.default_gallery import RECORDS, DefaultGallery, photo_list, thumbnail
+
+    g = DefaultGallery(featurizer=object())
+    assert not g.problem, g.problem
+    assert len(g.matrix()[1]) == 2 * len(photo_list()) and len(g.negatives()) >= 30
+    records = json.loads(RECORDS.read_text(encoding="utf-8"))
+    assert {r["url"] for r in records["photos"]} == {p["url"] for p in photo_list()}
+    assert all(r["licence"] == "Unlicense" for r in records["photos"])
+    assert thumbnail("leg_press_machine") is not None and thumbnail("warp_drive") is None
+
+
+@pytest.mark.slow
+def test_out_of_the_box_recognition_names_candidates_and_rejects_food(kb, one_thread):
+    from indexes.default_gallery import DefaultGallery, thumbnail
+    from services.galleries import CombinedGallery
+
+    rec = EmbeddedRecognizer.from_kb(kb, CombinedGallery(DefaultGallery()))
+    out = recognize(thumbnail("leg_press_machine").read_bytes(), rec, kb, "en")
+    assert out["status"] == "not_sure", out          # known only from shipped photos: the picker, not a card
+    assert "leg_press_machine" in [c["id"] for c in out["candidates"]] and len(out["candidates"]) == 5
+    food = recognize(draw_food(np.random.default_rng(3)), rec, kb, "en")
+    assert food["status"] == "not_equipment", food
