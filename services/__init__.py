@@ -120,6 +120,8 @@ class Services:
             if embedded is None or embedded.gallery.parts[-1] is not mine:
                 embedded = cache[user_id] = EmbeddedRecognizer.from_kb(
                     self.kb, CombinedGallery(self.default_gallery, self.gallery, mine))
+                embedded.warm_from = self.embedded_recognizer if isinstance(self.embedded_recognizer,
+                                                                             EmbeddedRecognizer) else None
                 while len(cache) > 64:
                     cache.popitem(last=False)
             cache.move_to_end(user_id)
@@ -183,7 +185,9 @@ class Services:
 
         steps = {"knowledge": lambda: self.kb, "agent_router": lambda: self.agent, "gifs": _default_library,
                  "knowledge_index": _default_index,
-                 "vision": lambda: getattr(self.recognizer, "featurizer", None)}
+                 "vision": lambda: getattr(self.recognizer, "featurizer", None),
+                 # the default gallery's head (~2-3 s on 2 cores), so the first photo does not wait for it
+                 "recognizer_head": lambda: getattr(self.embedded_recognizer, "_fit", lambda: None)()}
         if llm:   # loads the 1-2 GB model and pre-computes the ReAct prompt of both languages (~1 min on 2 cores)
             steps["llm"] = lambda: self.agent.warm_up()
         timings = {}

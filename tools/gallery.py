@@ -69,9 +69,10 @@ def normalise_features(feats: np.ndarray) -> np.ndarray:
     return (f / (np.linalg.norm(f, axis=1, keepdims=True) + 1e-8)).astype(np.float32)
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, n_classes: int, c: float = LR_C,
-                 max_iter: int = 300) -> tuple[np.ndarray, np.ndarray]:
-    """Multinomial logistic regression, L2 penalty ½‖W‖²/C (sklearn's convention), L-BFGS."""
+def fit_logistic(x: np.ndarray, y: np.ndarray, n_classes: int, c: float = LR_C, max_iter: int = 300,
+                 init: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression, L2 penalty ½‖W‖²/C (sklearn's convention), L-BFGS; `init`
+    (W, b) warm-starts it, e.g. from the head fitted before a few photos were added."""
     from scipy.optimize import minimize
 
     x = x.astype(np.float64)
@@ -88,7 +89,9 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, n_classes: int, c: float = LR_C,
         value = -np.log(p[np.arange(n), y] + 1e-12).sum() + 0.5 / c * (weights * weights).sum()
         return value, np.concatenate([(x.T @ grad + weights / c).ravel(), grad.sum(0)])
 
-    res = minimize(loss, np.zeros(d * n_classes + n_classes), jac=True, method="L-BFGS-B",
+    start = np.zeros(d * n_classes + n_classes) if init is None else \
+        np.concatenate([np.asarray(init[0], np.float64).ravel(), np.asarray(init[1], np.float64)])
+    res = minimize(loss, start, jac=True, method="L-BFGS-B",
                    options={"maxiter": max_iter})
     return res.x[: d * n_classes].reshape(d, n_classes).astype(np.float32), res.x[d * n_classes:].astype(np.float32)
 
@@ -277,6 +280,7 @@ class EmbeddedRecognizer:
         self.reject_score, self.accept_confidence = reject_score, accept_confidence
         self.imagenet_min, self.c = imagenet_min, c
         self._head, self._head_rev = None, None
+        self.warm_from = None   # another recogniser whose head starts this one's fit (same feature space)
         self._bank = np.zeros((0, 0), np.float32)
         self._lock = threading.Lock()
 
@@ -305,9 +309,22 @@ class EmbeddedRecognizer:
                 w = b = None
                 if len(names) >= 2:
                     y = np.array([names.index(lab) for lab in view_labels])
-                    w, b = fit_logistic(x, y, len(names), self.c)
+                    w, b = fit_logistic(x, y, len(names), self.c, init=self._warm_start(names, x.shape[1]))
                 self._head, self._head_rev = (x, view_labels, names, w, b), rev
             return self._head
+
+    def _warm_start(self, names: list[str], dim: int):
+        """The last head fitted here (or by `warm_from`, the shared recogniser) mapped onto `names`:
+        adding a photo then refits in a fraction of the cold time."""
+        head = self._head if self._head is not None else getattr(self.warm_from, "_head", None)
+        if head is None or head[3] is None or head[3].shape[0] != dim:
+            return None
+        old = {n: i for i, n in enumerate(head[2])}
+        w, b = np.zeros((dim, len(names)), np.float32), np.zeros(len(names), np.float32)
+        for j, n in enumerate(names):
+            if n in old:
+                w[:, j], b[j] = head[3][:, old[n]], head[4][old[n]]
+        return w, b
 
     def predict(self, image: Image.Image, k: int = TOP_K) -> Prediction:
         return self.predict_batch([image], k)[0]
