@@ -1,8 +1,6 @@
 """/v1 today's workout and exercise swaps: thin adapters over tools.training.plan_today / swap_exercise."""
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Depends, Request
 
 from config import Settings
@@ -15,29 +13,12 @@ from .schemas import PlanResponse, TrainingProfileIn, TrainingSwapRequest, Train
 router = APIRouter()
 _PROFILE_KEYS = set(TrainingProfileIn.model_fields)
 _PLAN_FIELDS = ("plan", "day", "exercise_id", "history")   # errors about the plan sent, not the person: 409
-_SAVED_SESSIONS = 20   # history entries read back for "what was trained lately" (only the last days count)
 
 
 def _saved_profile(services, user_id: str | None) -> dict:
     """The training fields of the user's saved profile (set by PUT /v1/users/{id}/profile or earlier plans)."""
     saved = services.store.profile(user_id) if user_id else {}
     return {k: v for k, v in (saved or {}).items() if k in _PROFILE_KEYS and v not in (None, "")}
-
-
-def _saved_sessions(services, user_id: str | None) -> list[dict]:
-    """Sessions earlier /today calls saved for this user, as plan_today's history entries (date + exercises)."""
-    if not user_id:
-        return []
-    out = []
-    for item in services.store.history(user_id, _SAVED_SESSIONS):
-        if item["kind"] != "training_plan":
-            continue
-        payload = (services.store.history_item(user_id, item["id"]) or {}).get("payload") or {}
-        done = payload.get("today")
-        if isinstance(done, dict):
-            out.append({"date": dt.date.fromtimestamp(item["created"]).isoformat(),
-                        "groups": done.get("groups") or [], "exercises": done.get("exercises") or []})
-    return out
 
 
 def _plan_error(exc, lang: str) -> ApiError:
@@ -59,7 +40,7 @@ def training_today(req: TrainingTodayRequest, request: Request, services=Depends
     check_user(request, req.user_id)
     lang = pick_lang(req.lang, settings)
     profile = {**_saved_profile(services, req.user_id), **(req.profile.model_dump(exclude_none=True) if req.profile else {})}
-    history = [r.model_dump() for r in req.recent or ()] + _saved_sessions(services, req.user_id)
+    history = [r.model_dump() for r in req.recent or ()] + services.recent_sessions(req.user_id)
     try:
         plan = plan_today(profile, history, req.minutes, req.equipment, lang, services.kb, req.variation)
     except ProfileError as exc:

@@ -229,6 +229,22 @@ def pose_check(path: str | None, exercise: str, lang: str) -> tuple[str, str | N
 
 
 # -- plans --------------------------------------------------------------------------------------------
+def training_today(services, user_id: str, form: dict, lang: str) -> str:
+    """One workout for today from the form's minutes and place, skipping what this user trained lately."""
+    from agent import render
+    from tools.training import plan_today
+
+    try:
+        plan = plan_today(form, services.recent_sessions(user_id), kb=services.kb, lang=lang)
+    except ProfileError as exc:
+        return profile_error_markdown(exc, lang)
+    session = plan["sessions"][0]
+    done = {"groups": list(session.get("groups_trained") or session.get("groups") or []),
+            "exercises": [it["exercise_id"] for it in session["exercises"]]}
+    services.remember_plan(user_id, "training_plan", form, f"today: {plan['today']['split']}", today=done)
+    return render.today(plan, lang)
+
+
 def training_plan(services, user_id: str, form: dict, variation: int, lang: str) -> dict:
     """The week for this form: summary Markdown, one table row per exercise, weekly sets, GIFs, files."""
     from tools.exports import to_markdown

@@ -45,6 +45,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "photo_credit": ("<small>Machine pictures: [free-exercise-db](https://github.com/yuhonas/free-exercise-db) "
                      "(public domain, Unlicense).</small>",
                      "<small>器械图片来自 [free-exercise-db](https://github.com/yuhonas/free-exercise-db)（公有领域，Unlicense）。</small>"),
+    "today_workout": ("Just today's workout", "只要今天的训练"),
     "browse_all": ("None of these → browse all machines", "都不是 → 浏览全部器械"),
     "add_to_gym": ("Add this photo to my gym", "把这张照片加入我的健身房"),
     "picked_add": ("_Right machine? **Add this photo to my gym** so it is recognised next time._",

@@ -212,6 +212,8 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
                     tr_btn = L(gr.Button(t("make_plan", lang0), variant="primary", elem_id="make-plan"),
                                "make_plan", "value")
                     tr_var_btn = L(gr.Button(t("variation", lang0), elem_id="another-variation"), "variation", "value")
+                    tr_today_btn = L(gr.Button(t("today_workout", lang0), elem_id="today-workout"), "today_workout",
+                                     "value")
                 tr_variation = gr.State(0)
                 tr_md = gr.Markdown(elem_id="training-summary")
                 tr_table = L(gr.Dataframe(interactive=False, wrap=True, label=t("week", lang0),
@@ -458,6 +460,14 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
         tr_outputs = [tr_md, tr_table, tr_chart, tr_files, tr_gifs]
         tr_btn.click(lambda: 0, None, tr_variation, api_name=False).then(on_training, tr_inputs, tr_outputs,
                                                                           api_name=False)
+        def on_today(goal, exp, place, days, minutes, age, sex, lim, variation, user_id, lang_value,
+                     request: gr.Request):
+            user_id = owned(request, user_id, lang_value)
+            form = {"goal": goal, "experience": exp, "place": place, "days_per_week": days,
+                    "minutes_per_session": minutes, "age": age, "sex": sex, "limitations": lim or []}
+            return h.training_today(services, user_id, form, lang_value)
+
+        tr_today_btn.click(on_today, tr_inputs, tr_md, api_name=False)
         tr_var_btn.click(lambda v: int(v or 0) + 1, tr_variation, tr_variation, api_name=False).then(
             on_training, tr_inputs, tr_outputs, api_name=False)
 

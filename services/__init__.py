@@ -201,6 +201,24 @@ class Services:
         self.warm = timings
         return timings
 
+    def recent_sessions(self, user_id: str | None, limit: int = 20) -> list[dict]:
+        """Sessions earlier "today's workout" requests saved for this user, as plan_today's history
+        entries (date + groups + exercises); only the last days count there."""
+        import datetime as dt
+
+        if not user_id:
+            return []
+        out = []
+        for item in self.store.history(user_id, limit):
+            if item["kind"] != "training_plan":
+                continue
+            payload = (self.store.history_item(user_id, item["id"]) or {}).get("payload") or {}
+            done = payload.get("today")
+            if isinstance(done, dict):
+                out.append({"date": dt.date.fromtimestamp(item["created"]).isoformat(),
+                            "groups": done.get("groups") or [], "exercises": done.get("exercises") or []})
+        return out
+
     def conversation(self, user_id: str):
         """This user's chat memory; the saved profile seeds a new one so plans reuse what they told us.
 

@@ -137,3 +137,14 @@ def test_saved_profile_fills_both_forms_without_mixing_goals(services):
     saved = h.saved_form_values(services, "dave")
     assert saved["goal"] == "hypertrophy" and saved["nutrition_goal"] == "lose"
     assert saved["days_per_week"] == 3 and saved["weight_kg"] == 82 and saved["allergies"] == ["peanut"]
+
+
+def test_todays_workout_from_the_form_then_the_other_half_next(services):
+    form = {"goal": "hypertrophy", "experience": "beginner", "place": "gym", "days_per_week": 3,
+            "minutes_per_session": 45, "age": 30, "sex": "female", "limitations": []}
+    first = h.training_today(services, "u-today", form, "en")
+    assert first.count("\n- ") >= 3 and "min" in first
+    second = h.training_today(services, "u-today", form, "zh")   # today's first session is now "recent"
+    assert second != first and "分钟" in second
+    assert len(services.recent_sessions("u-today")) == 2
+    assert "minutes_per_session" in h.training_today(services, "u-today", {**form, "minutes_per_session": 2}, "en")
