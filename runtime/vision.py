@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib
 import json
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,10 @@ BACKBONES = {
 }
 DEFAULT_BACKBONES = ("lite0", "lite2")
 IMAGE_SIZE = 224
+# Concurrent forward passes: more only queue for the same cores, and each holds its activations (12 at
+# once grew RSS by ~200 MB that glibc kept; `python -m bench faults`).
+INFERENCE_SLOTS = 2
+_INFERENCE_SLOTS = threading.BoundedSemaphore(INFERENCE_SLOTS)
 # EfficientNet-Lite was trained on inputs scaled to [-1, 1] (mean 127, std 128 per channel).
 _MEAN, _STD = 127.0, 128.0
 
@@ -90,7 +95,7 @@ class ImageFeaturizer:
         return self._torch.from_numpy(to_array(images, self.image_size))
 
     def _run(self, images: list):
-        with self._torch.inference_mode():
+        with _INFERENCE_SLOTS, self._torch.inference_mode():
             maps = self._model.extract_features(self.to_tensor(images))
             pooled = maps.mean(dim=(2, 3))
             logits = self._model._fc(pooled)
