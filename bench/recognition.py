@@ -126,7 +126,7 @@ def run(threads: int = THREADS) -> list[dict]:
     from knowledge import load_knowledge
     from runtime.vision import get_featurizer
     from tools.equipment import ACCEPT_CONFIDENCE, DEFAULT_ONLY_ACCEPT, decide
-    from tools.gallery import REJECT_SCORE, EmbeddedRecognizer, normalise_features, softmax
+    from tools.gallery import NEGATIVE_WEIGHT, REJECT_SCORE, EmbeddedRecognizer, normalise_features, softmax
 
     if threads:
         torch.set_num_threads(threads)
@@ -174,7 +174,7 @@ def run(threads: int = THREADS) -> list[dict]:
         proto /= np.linalg.norm(proto, axis=1, keepdims=True)
         q = normalise_features((neg_raw if neg else dev_raw)[list(test_idx)])
         p = softmax(q @ proto.T * PROTO_TEMPERATURE)
-        gate = (q @ x.T).max(1) - 0.5 * (q @ bank.T).max(1)
+        gate = (q @ x.T).max(1) - NEGATIVE_WEIGHT * (q @ bank.T).max(1)
         return [[names[j] for j in np.argsort(-row)[:5]] for row in p], p.max(1), gate
 
     rows, calib = [], {"out of the box": ([], [], []), "enrolled": ([], [], [])}

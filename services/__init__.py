@@ -120,8 +120,7 @@ class Services:
             if embedded is None or embedded.gallery.parts[-1] is not mine:
                 embedded = cache[user_id] = EmbeddedRecognizer.from_kb(
                     self.kb, CombinedGallery(self.default_gallery, self.gallery, mine))
-                embedded.warm_from = self.embedded_recognizer if isinstance(self.embedded_recognizer,
-                                                                             EmbeddedRecognizer) else None
+                embedded.warm_from = self.embedded_recognizer   # its head starts this user's fit
                 while len(cache) > 64:
                     cache.popitem(last=False)
             cache.move_to_end(user_id)
@@ -187,7 +186,7 @@ class Services:
                  "knowledge_index": _default_index,
                  "vision": lambda: getattr(self.recognizer, "featurizer", None),
                  # the default gallery's head (~2-3 s on 2 cores), so the first photo does not wait for it
-                 "recognizer_head": lambda: getattr(self.embedded_recognizer, "_fit", lambda: None)()}
+                 "recognizer_head": lambda: self.embedded_recognizer._fit()}
         if llm:   # loads the 1-2 GB model and pre-computes the ReAct prompt of both languages (~1 min on 2 cores)
             steps["llm"] = lambda: self.agent.warm_up()
         timings = {}
