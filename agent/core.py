@@ -12,8 +12,6 @@ Every turn returns the answer, a trace of tool calls, attachments (GIFs) and whi
 """
 from __future__ import annotations
 
-import queue
-import threading
 import time
 from pathlib import Path
 from typing import Iterator
@@ -22,7 +20,6 @@ import yaml
 
 from knowledge.language import detect_language
 
-from . import render
 from .handlers import ToolHandlers
 from .intents import decide
 from .notes import _add_notes, understood  # noqa: F401  (understood: re-exported for callers)
@@ -30,6 +27,7 @@ from .plan_inputs import _meal_slot  # noqa: F401  (re-exported)
 from .router import Router
 from .safety import triage
 from .slots import extract_profile, merge_profile
+from .toolbox import REACT_TOOLS, build_toolbox
 from .turn import Conversation, Turn
 
 PROMPTS = yaml.safe_load((Path(__file__).parent / "prompts" / "agent.yaml").read_text(encoding="utf-8"))
@@ -38,7 +36,6 @@ GREETING = {"en": "Hi! I'm FitnessLM. Send me a photo of a gym machine, ask for 
             "zh": "你好！我是 FitnessLM。你可以发一张健身器械的照片、让我制定每周训练计划或营养计划，"
                   "也可以问任何训练和营养问题。"}
 HISTORY_CHARS = 400  # per earlier message given to the ReAct loop
-PROFILE_TOOLS = ("TrainingPlanner", "NutritionPlanner")  # ReAct calls answered from the remembered profile
 
 
 class FitnessAgent(ToolHandlers):
@@ -56,6 +53,7 @@ class FitnessAgent(ToolHandlers):
         self.recognizer = recognizer
         self.max_turn = max_turn
         self.tool_answers = tool_answers
+        self.toolbox = build_toolbox(self.kb, recognizer)   # agent/toolbox.py: each tool defined once
         self.fast_path = True  # False: no embedding router; what the rules (agent/intents.py) leave open goes to ReAct
         self.rules = True      # False: no intent rules either, every text message goes to ReAct (bench LLM sample)
 
@@ -67,13 +65,12 @@ class FitnessAgent(ToolHandlers):
         self.respond(Conversation(), "how much protein do I need per day?")  # router, embedder, RAG index
         timings["router_and_indexes_s"] = round(time.perf_counter() - t, 2)
         if getattr(self.backend, "name", "") == "local":
-            from .react import build_react_agent, prefix_messages
+            from .react import prefix_messages
 
             for lang in ("en", "zh"):
                 t = time.perf_counter()
-                agent, _ = build_react_agent(self.backend, self._actions(), lang, self.max_turn, argless=PROFILE_TOOLS)
                 # llama.cpp keeps this prefix's KV (and a RAM copy per prompt), so turns reuse it
-                self.backend.chat(prefix_messages(agent, self._system(lang)), max_tokens=1)
+                self.backend.chat(prefix_messages(self._react_tools(), lang, self._system(lang)), max_tokens=1)
                 timings[f"react_prompt_{lang}_s"] = round(time.perf_counter() - t, 2)
         return timings
 
@@ -168,84 +165,51 @@ class FitnessAgent(ToolHandlers):
         return handler(text, image, profile, lang) if handler else None
 
     # -- ReAct ----------------------------------------------------------------------------------
-    def _actions(self) -> list:
-        from tools.equipment import EquipmentGuide
-        from tools.gif_search import ExerciseGif
-        from tools.knowledge_search import KnowledgeBase
-        from tools.nutrition import NutritionPlanner
-        from tools.training import TrainingPlanner
-
-        return [KnowledgeBase(), ExerciseGif(), EquipmentGuide(self.kb), TrainingPlanner(self.kb),
-                NutritionPlanner(self.kb)]
+    def _react_tools(self) -> list:
+        """The toolbox's tools the model may call, in prompt order."""
+        return [self.toolbox[name] for name in REACT_TOOLS]
 
     @staticmethod
     def _system(lang: str) -> dict:
         return {"role": "system", "content": PROMPTS["system"][lang]}
 
     def _react(self, conv: Conversation, text: str, lang: str, holder: list) -> Iterator[dict]:
-        """The ReAct loop in a worker thread (lagent is synchronous); its deltas and tool steps come
-        back through a queue as they happen. The finished Turn is appended to `holder`."""
-        from .react import build_react_agent
+        """The ReAct loop's events (agent/react.py), passed on as they come; the finished Turn is
+        appended to `holder`."""
+        from .react import run_react
 
-        events: queue.Queue = queue.Queue()
-        rendered: dict = {}
         local = getattr(self.backend, "name", "") == "local"
         use_tool_answers = local if self.tool_answers is None else self.tool_answers
 
-        def answer_from_tool(tool: str, result) -> str | None:
-            if isinstance(result, Turn):  # a planner answered by the agent's own handler
-                rendered.update(attachments=result.attachments, data=result.data)
-                return result.answer
-            answer, attachments, data = render_tool_result(tool, result, lang)
-            if answer:
-                rendered.update(attachments=attachments, data=data)
-            return answer
-
-        def planners_use_the_profile(tool: str, command: str) -> Turn | None:
+        def plan(tool) -> Turn:
             # The plan comes from what the user said (conv.profile, as on the fast path), asking for what
             # is missing, never from arguments the model filled in by itself.
-            handler = dict(zip(PROFILE_TOOLS, (self._training_plan, self._nutrition_plan))).get(tool)
-            return handler(text, None, {**conv.profile, "_asked": conv.asked}, lang) if handler else None
+            return getattr(self, f"_{tool.intent}")(text, None, {**conv.profile, "_asked": conv.asked}, lang)
 
-        agent, llm = build_react_agent(self.backend, self._actions(), lang, self.max_turn,
-                                       on_delta=lambda piece: events.put(("delta", piece)),
-                                       on_step=lambda step: events.put(("tool", step)),
-                                       answer_from_tool=answer_from_tool if use_tool_answers else None,
-                                       override=planners_use_the_profile, argless=PROFILE_TOOLS)
         # earlier turns, shortened: a rendered plan is long and every token is prompt work on a CPU
         history = [{"role": m["role"], "content": _clip(m["content"], HISTORY_CHARS)} for m in conv.messages[-4:]]
-        system = self._system(lang)
-
-        def work() -> None:
-            try:
-                events.put(("done", agent.chat([system, *history, {"role": "user", "content": text}])))
-            except Exception as exc:  # backend down and no fallback: reported below
-                events.put(("error", exc))
-
-        threading.Thread(target=work, name="fitnesslm-react", daemon=True).start()
-        streamed, trace = [], []
-        while True:
-            kind, item = events.get()
-            if kind == "delta":
-                streamed.append(item)
-                yield {"type": "delta", "text": item}
-            elif kind == "tool":
-                trace.append(item)
-                yield {"type": "tool", "step": item}
-            elif kind == "error":
-                answer = {"en": f"The language model is unavailable ({item}).",
-                          "zh": f"语言模型暂不可用（{item}）。"}[lang]
-                backend = "none"
-                break
-            else:
-                answer = (item.response or "").strip() or {
-                    "en": "Sorry, I couldn't work that out.", "zh": "抱歉，我没能回答这个问题。"}[lang]
-                backend = getattr(self.backend, "name", "?")
-                break
+        messages = [self._system(lang), *history, {"role": "user", "content": text}]
+        streamed, trace, result = [], [], {}
+        try:
+            for event in run_react(self.backend, self._react_tools(), messages, lang, self.max_turn,
+                                   answer_from_tools=use_tool_answers, plan=plan):
+                if event["type"] == "answer":
+                    result = event
+                    continue
+                if event["type"] == "delta":
+                    streamed.append(event["text"])
+                else:
+                    trace.append(event["step"])
+                yield event
+            answer = (result["text"] or "").strip() or {
+                "en": "Sorry, I couldn't work that out.", "zh": "抱歉，我没能回答这个问题。"}[lang]
+            backend = getattr(self.backend, "name", "?")
+        except Exception as exc:  # backend down and no fallback: the answer says so
+            answer = {"en": f"The language model is unavailable ({exc}).", "zh": f"语言模型暂不可用（{exc}）。"}[lang]
+            backend = "none"
         if not streamed:  # nothing was streamed (no answer step, lagent's give-up, an error): send it now
             yield from _deltas(answer)
-        holder.append(Turn(answer, lang, "react", backend, trace, rendered.get("attachments") or [],
-                           rendered.get("data")))
+        holder.append(Turn(answer, lang, "react", backend, trace, result.get("attachments") or [], result.get("data")))
 
 
 def _planner_evidence(route, stated: dict) -> str | None:
@@ -259,29 +223,6 @@ def _planner_evidence(route, stated: dict) -> str | None:
     if "days_per_week" in stated and "training_plan" in top:
         return "training_plan"
     return None
-
-
-def render_tool_result(tool: str, result, lang: str) -> tuple[str | None, list[dict], dict | None]:
-    """A ReAct tool's output as (answer, attachments, data), rendered like the router's answers."""
-    if not isinstance(result, dict):
-        return None, [], None
-    if tool == "KnowledgeBase" and "answer" in result:
-        return render.knowledge(result, lang), [], result
-    if tool == "EquipmentGuide" and "setup" in result:
-        return render.equipment_card(result, lang), [], result
-    if tool == "ExerciseGif" and "clips" in result:
-        hits = result["clips"]
-        attachments = [{"type": "gif", "path": h["path"], "caption": h.get("caption", ""),
-                        "exercise_id": h.get("exercise_id")} for h in hits]
-        return render.gifs(hits, lang), attachments, {"hits": hits}
-    try:
-        if tool == "TrainingPlanner":
-            return render.training(result, lang), [], result
-        if tool == "NutritionPlanner":
-            return render.nutrition(result, lang), [], result
-    except (KeyError, TypeError):  # not the summary shape: let the model answer
-        return None, [], None
-    return None, [], None
 
 
 def _clip(text: str, limit: int) -> str:

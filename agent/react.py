@@ -1,11 +1,16 @@
-"""The ReAct loop: lagent's `ReAct` agent over our tools, with each step constrained for small models.
+"""The ReAct loop over the toolbox: a generator that reads top to bottom and yields step events.
 
-lagent 0.2.4 calls `llm.chat(messages) -> str` and parses the step with its protocol. Server backends
-(InternVL2 on LMDeploy) get lagent's text protocol ("Thought / Action / Action Input / Final Answer").
-A 0.5-1.5B local model often breaks that format, so for the local backend `StepLLM` asks for one JSON
-object per step, constrained by a schema built from the tools' own descriptions: a tool call
-`{"tool": "<name>", "args": {...that tool's parameters}}` or the answer `{"reply": "..."}`.
-`JsonStepProtocol` gives the model a short prompt listing the tools and parses its JSON steps.
+`run_react` is lagent's ReAct loop (lagent 0.2.4 `agents/react.py`: format the prompt, one model step,
+parse it, run the action, append its response; a forced final answer on the last turn) written as a
+generator: it yields `{"type": "delta", "text"}` while the answer is generated, `{"type": "tool", "step"}`
+when a tool call finishes, and last `{"type": "answer", "text", "attachments", "data"}`. lagent still
+formats and parses the steps (its protocols) and runs the tools (its ActionExecutor over the toolbox's
+lagent actions, agent/toolbox.py).
+
+Server backends (InternVL2 on LMDeploy) get lagent's text protocol ("Thought / Action / Action Input /
+Final Answer"). A 0.5-1.5B local model often breaks that format, so for the local backend each step is
+one JSON object constrained by a schema built from the tools' typed inputs: a tool call
+`{"tool": "<name>", "args": {...}}` or the answer `{"reply": "..."}` (`JsonStepProtocol`).
 
 Latency on a CPU (measured with bench/agent.py): every generated token costs ~0.2 s for the 1.5B model
 on one core, so the local step has no "thought" (the tool choice is the constant; a free-text thought
@@ -18,43 +23,26 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import yaml
 from lagent.actions import ActionExecutor
 from lagent.agents.react import CALL_PROTOCOL_CN, CALL_PROTOCOL_EN, FORCE_STOP_PROMPT_CN, FORCE_STOP_PROMPT_EN
-from lagent.agents.react import ReAct, ReActProtocol
-from lagent.schema import ActionReturn
+from lagent.agents.react import ReActProtocol
 
 from .streaming import FINISH, FinalAnswerText, StepAnswerDecoder, Trim
+from .toolbox import Tool, render_result
 
 PROMPTS = yaml.safe_load((Path(__file__).parent / "prompts" / "agent.yaml").read_text(encoding="utf-8"))
-_TYPES = {"STRING": {"type": "string", "maxLength": 200}, "NUMBER": {"type": "number"},
-          "FLOAT": {"type": "number"}, "BOOLEAN": {"type": "boolean"},
-          "Array": {"type": "array", "items": {"type": "string", "maxLength": 40}, "maxItems": 6}}
+GIVE_UP = "Sorry that I cannot answer your question."   # lagent ReAct's answer when max_turn runs out
+MAX_TOKENS = 320    # per model step
 
 
-def _arguments_schema(description: dict, fixed: tuple = ()) -> dict:
-    params = [p for p in description["parameters"] if p["name"] not in fixed]
-    props = {p["name"]: dict(_TYPES.get(p.get("type", "STRING"), _TYPES["STRING"])) for p in params}
-    for p in params:
-        if p.get("enum"):
-            props[p["name"]] = {"enum": p["enum"]}
-    return {"type": "object", "properties": props,
-            "required": [r for r in description.get("required", []) if r not in fixed], "additionalProperties": False}
-
-
-def step_schema(executor: ActionExecutor, answer_max_chars: int = 600, finish_only: bool = False,
-                fixed: tuple = (), argless: tuple = ()) -> dict:
+def step_schema(tools: list[Tool], answer_max_chars: int = 600, finish_only: bool = False, fixed: tuple = ()) -> dict:
     """JSON schema of one ReAct step: `{"tool": name, "args": its arguments}` or the final answer
-    `{"reply": text}`. Parameters named in `fixed` are left out, and tools named in `argless` take `{}`
-    (the agent fills those in)."""
-    branches = []
-    for info in ([] if finish_only else executor.get_actions_info()):
-        args = ({"type": "object", "properties": {}, "additionalProperties": False} if info["name"] in argless
-                else _arguments_schema(info, fixed))
-        branches.append({"type": "object", "properties": {"tool": {"const": info["name"]}, "args": args},
-                         "required": ["tool", "args"], "additionalProperties": False})
+    `{"reply": text}`. Inputs named in `fixed` are left out (the agent fills them in)."""
+    branches = [{"type": "object", "properties": {"tool": {"const": t.name}, "args": t.arguments_schema(fixed)},
+                 "required": ["tool", "args"], "additionalProperties": False} for t in ([] if finish_only else tools)]
     branches.append({"type": "object", "properties": {"reply": {"type": "string", "maxLength": answer_max_chars}},
                      "required": ["reply"], "additionalProperties": False})
     return {"oneOf": branches}
@@ -67,20 +55,9 @@ def step_call(step: dict) -> tuple[str, object]:
     return step["tool"], step.get("args") or {}
 
 
-def tool_lines(executor: ActionExecutor, lang: str = "en", fixed: tuple = (), argless: tuple = ()) -> str:
-    """One short line per tool: name, when to use it (prompts/agent.yaml tool_hints, else its
-    description), its arguments (required ones first; none for `argless` tools)."""
-    lines = []
-    for info in executor.get_actions_info():
-        hint = PROMPTS.get("tool_hints", {}).get(info["name"], {}).get(lang) or info["description"]
-        required = info.get("required", [])
-        params = sorted((p for p in info["parameters"] if p["name"] not in fixed),
-                        key=lambda p: p["name"] not in required)
-        args = "; ".join(f"{p['name']}{'' if p['name'] in required else '?'}: {p.get('description', '')}"
-                         for p in params)
-        hint += "" if hint[-1] in ".。)）" else "."
-        lines.append(f"- {info['name']}: {hint}" + ("" if info["name"] in argless or not args else f" Arguments: {args}"))
-    return "\n".join(lines)
+def tool_lines(tools: list[Tool], lang: str = "en", fixed: tuple = ()) -> str:
+    """The tools as the local model's prompt lists them, one line each (Tool.prompt_line)."""
+    return "\n".join(t.prompt_line(lang, fixed) for t in tools)
 
 
 def compact(step: dict) -> str:
@@ -93,15 +70,14 @@ class JsonStepProtocol(ReActProtocol):
     The prompt is identical for every turn in a language, so its KV cache is reused across turns.
     """
 
-    def __init__(self, lang: str = "en", fixed: tuple = (), argless: tuple = ()):
+    def __init__(self, tools: list[Tool], lang: str = "en", fixed: tuple = ()):
         super().__init__(force_stop=FORCE_STOP_PROMPT_CN if lang == "zh" else FORCE_STOP_PROMPT_EN)
-        self.lang, self.fixed, self.argless = lang, fixed, argless
+        self.tools, self.lang, self.fixed = list(tools), lang, fixed
 
     def format(self, chat_history, inner_step, action_executor, force_stop=False) -> list:
         steps = list(inner_step)
         persona = steps.pop(0)["content"] + "\n" if steps and steps[0]["role"] == "system" else ""
-        tools = tool_lines(action_executor, self.lang, self.fixed, self.argless)
-        prompt = PROMPTS["react_step"][self.lang].replace("{tools}", tools)
+        prompt = PROMPTS["react_step"][self.lang].replace("{tools}", tool_lines(self.tools, self.lang, self.fixed))
         formatted = [{"role": "system", "content": persona + prompt}, *chat_history, *steps]
         if force_stop:
             formatted.append({"role": "system", "content": self.force_stop})
@@ -117,175 +93,136 @@ class JsonStepProtocol(ReActProtocol):
         return "", action, json.dumps(args, ensure_ascii=False)
 
 
-class TracedExecutor(ActionExecutor):
-    """lagent's executor that also reports each finished tool call: {tool, args, ok, error, ms}.
-
-    `override(tool, command)` may answer a call itself (an object with `answer` and `trace`, e.g. the
-    agent's own planner handler that uses the remembered profile and asks for missing fields rather
-    than trusting arguments a small model made up); None lets the tool run.
-    """
-
-    def __init__(self, actions: list, on_step: Callable[[dict], None] | None = None,
-                 override: Callable[[str, str], object | None] | None = None):
-        super().__init__(actions=list(actions))
-        self.on_step = on_step
-        self.override = override
-        self.trace: list[dict] = []
-        self.results: list[tuple[str, object]] = []  # (tool, its output) of each successful call
-
-    def _overridden(self, name: str, command: str):
-        answered = self.override(name, command) if self.override and name in self.actions else None
-        if answered is None:
-            return None
-        try:
-            args = json.loads(command)
-        except ValueError:
-            args = {"text": command}
-        steps = answered.trace or [{"tool": name, "args": args, "ok": True, "error": "", "ms": 0.0}]
-        for step in steps:
-            self.trace.append(step)
-            if self.on_step:
-                self.on_step(step)
-        self.results.append((name, answered))
-        return ActionReturn(args=args, type=name, result=[{"type": "text", "content": answered.answer}])
-
-    def __call__(self, name: str, command: str):
-        start = time.perf_counter()
-        ret = self._overridden(name, command)
-        if ret is not None:
-            return ret
-        ret = super().__call__(name, command)
-        if ret.type != self.finish_action.name:
-            step = {"tool": ret.type, "args": ret.args, "ok": not ret.errmsg, "error": ret.errmsg or "",
-                    "ms": round((time.perf_counter() - start) * 1000, 1)}
-            self.trace.append(step)
-            if step["ok"] and name in self.actions and ret.result:
-                self.results.append((ret.type, _output(ret.result)))
-            if self.on_step:
-                self.on_step(step)
-        return ret
+def is_constrained(backend) -> bool:
+    """JSON-constrained steps: the local model (server models keep lagent's text protocol)."""
+    return getattr(backend, "name", "") == "local"
 
 
-class StepLLM:
-    """lagent-compatible LLM: one ReAct step per call, JSON-constrained when the backend allows it.
-
-    With `on_delta`, steps are streamed from the backend and the final answer's text is passed to
-    `on_delta` piece by piece while it is generated (stripped as lagent's answer will be).
-    """
-
-    def __init__(self, backend, executor: ActionExecutor, constrained: bool | None = None, max_tokens: int = 320,
-                 on_delta: Callable[[str], None] | None = None, fixed_args: dict | None = None,
-                 answer_from_tool: Callable[[str, object], str | None] | None = None, argless: tuple = ()):
-        self.backend = backend
-        self.executor = executor
-        self.constrained = backend.name == "local" if constrained is None else constrained
-        self.max_tokens = max_tokens
-        self.on_delta = on_delta
-        self.fixed_args = dict(fixed_args or {})
-        self.answer_from_tool = answer_from_tool
-        self.argless = argless
-        self._params = {info["name"]: {p["name"] for p in info["parameters"]} for info in executor.get_actions_info()}
-        self.raw_steps: list[str] = []
-        self._calls: set[str] = set()
-        self._seen_results = 0
-
-    def _generate(self, messages: list[dict], json_schema: dict | None, decoder) -> str:
-        """One step from the backend; its answer text goes through `decoder` (and out, when streaming)."""
-        if self.on_delta is None:
-            raw = self.backend.chat(messages, max_tokens=self.max_tokens, json_schema=json_schema)
-            decoder.feed(raw)
-        else:
-            trim, parts = Trim(), []
-            for piece in self.backend.stream(messages, max_tokens=self.max_tokens, json_schema=json_schema):
-                parts.append(piece)
-                delta = trim.feed(decoder.feed(piece))
-                if delta:
-                    self.on_delta(delta)
-            raw = "".join(parts)
-        self.raw_steps.append(raw)
-        return raw
-
-    def _tool_answer(self) -> str | None:
-        """The answer rendered from the tool call that just succeeded, when `answer_from_tool` gives one."""
-        results = getattr(self.executor, "results", [])
-        fresh, self._seen_results = results[self._seen_results:], len(results)
-        if not (self.answer_from_tool and fresh):
-            return None
-        tool, result = fresh[-1]
-        answer = (self.answer_from_tool(tool, result) or "").strip()
-        if answer and self.on_delta:
-            for line in answer.splitlines(keepends=True):
-                self.on_delta(line)
-        return answer or None
-
-    def chat(self, messages: list[dict], **_) -> str:
-        answer = self._tool_answer()
-        if answer is not None:
-            return self._finish(answer)
-        if not self.constrained:
-            reply = self._generate(messages, None, FinalAnswerText())
-            return reply if "Action:" not in reply or reply.endswith("\n") else reply + "\n"
-        fixed = tuple(self.fixed_args)
-        decoder = StepAnswerDecoder()
-        raw = self._generate(messages, step_schema(self.executor, fixed=fixed, argless=self.argless), decoder)
-        try:
-            tool, args = step_call(json.loads(raw))
-            call = json.dumps([tool, args], sort_keys=True, ensure_ascii=False)
-            if tool != FINISH and call in self._calls:
-                # Small models tend to repeat a call that already answered: ask for the final answer.
-                decoder = StepAnswerDecoder()
-                tool, args = step_call(json.loads(
-                    self._generate(messages, step_schema(self.executor, finish_only=True), decoder)))
-            self._calls.add(call)
-            if tool == FINISH:
-                return compact({"reply": args})
-            if tool not in self.argless:
-                params = self._params.get(tool, set())
-                args = {**args, **{k: v for k, v in self.fixed_args.items() if k in params}}
-            return compact({"tool": tool, "args": args})
-        except (ValueError, KeyError, TypeError, AttributeError):
-            # Cut off (max_tokens) or malformed: keep the answer text decoded so far, which is what was streamed.
-            return self._finish(decoder.answer)
-
-    def _finish(self, answer: str) -> str:
-        if self.constrained:
-            return compact({"reply": answer})
-        return f"Thought: \nFinal Answer: {answer}"
-
-
-def build_react_agent(backend, actions: list, lang: str = "en", max_turn: int = 4,
-                      on_delta: Callable[[str], None] | None = None,
-                      on_step: Callable[[dict], None] | None = None,
-                      answer_from_tool: Callable[[str, object], str | None] | None = None,
-                      constrained: bool | None = None,
-                      override: Callable[[str, str], object | None] | None = None,
-                      argless: tuple = ()) -> tuple[ReAct, StepLLM]:
-    """A lagent ReAct agent over `actions` whose prompts are in the user's language.
-
-    `on_delta(text)` receives the final answer while it is generated; `on_step(step)` each finished tool
-    call. `answer_from_tool(tool, result)`, when it returns text, ends the turn with that answer right
-    after a successful tool call instead of another model step (the local model's answers come from the
-    tools' renderers: grounded, and one step sooner). `override`: see TracedExecutor; tools in `argless`
-    are called with `{}` by the local model (the override supplies what they need). Constrained JSON
-    steps default to the local backend.
-    """
-    executor = TracedExecutor(actions, on_step, override)
-    constrained = backend.name == "local" if constrained is None else constrained
+def react_setup(tools: list[Tool], lang: str, constrained: bool) -> tuple[ReActProtocol, ActionExecutor, dict]:
+    """The step protocol, lagent's executor over the tools' actions, and the arguments the agent fills in."""
+    executor = ActionExecutor(actions=[t.as_action(lang) for t in tools])
     if constrained:
         fixed = {"lang": lang}  # the agent knows the reply language; the model needn't generate it
-        protocol = JsonStepProtocol(lang, tuple(fixed), argless)
-    else:
-        fixed = {}
-        protocol = ReActProtocol(call_protocol=CALL_PROTOCOL_CN if lang == "zh" else CALL_PROTOCOL_EN,
-                                 force_stop=FORCE_STOP_PROMPT_CN if lang == "zh" else FORCE_STOP_PROMPT_EN)
-    llm = StepLLM(backend, executor, constrained, on_delta=on_delta, fixed_args=fixed,
-                  answer_from_tool=answer_from_tool, argless=argless if constrained else ())
-    return ReAct(llm=llm, action_executor=executor, protocol=protocol, max_turn=max_turn), llm
+        return JsonStepProtocol(tools, lang, tuple(fixed)), executor, fixed
+    protocol = ReActProtocol(call_protocol=CALL_PROTOCOL_CN if lang == "zh" else CALL_PROTOCOL_EN,
+                             force_stop=FORCE_STOP_PROMPT_CN if lang == "zh" else FORCE_STOP_PROMPT_EN)
+    return protocol, executor, {}
 
 
-def prefix_messages(agent: ReAct, system: dict) -> list[dict]:
-    """The fixed start of every step's prompt for this agent (protocol and tools, then `system`)."""
-    return agent._protocol.format(chat_history=[], inner_step=[system], action_executor=agent._action_executor)
+def prefix_messages(tools: list[Tool], lang: str, system: dict, constrained: bool = True) -> list[dict]:
+    """The fixed start of every step's prompt (protocol and tools, then `system`): warm-up caches it."""
+    protocol, executor, _ = react_setup(tools, lang, constrained)
+    return protocol.format(chat_history=[], inner_step=[system], action_executor=executor)
+
+
+def run_react(backend, tools: list[Tool], messages: list[dict], lang: str = "en", max_turn: int = 4,
+              answer_from_tools: bool = False, plan: Callable[[Tool], object] | None = None,
+              constrained: bool | None = None, max_tokens: int = MAX_TOKENS) -> Iterator[dict]:
+    """One ReAct turn over `tools` as events (see the module docstring).
+
+    `answer_from_tools`: a successful call ends the turn with the tool's result rendered like the fast
+    path's answers (grounded, one model step sooner on a CPU). `plan(tool)`, for tools whose inputs come
+    from the profile (`Tool.profile_inputs`), is the agent's own handler: a Turn planned from what the user
+    said, or asking for what is missing, never from arguments the model made up.
+    """
+    constrained = is_constrained(backend) if constrained is None else constrained
+    protocol, executor, fixed = react_setup(tools, lang, constrained)
+    by_name = {t.name: t for t in tools}
+    inner, calls = list(messages), set()
+    for turn in range(max_turn):
+        prompt = protocol.format(chat_history=[], inner_step=inner, action_executor=executor,
+                                 force_stop=turn == max_turn - 1)
+        if constrained:
+            raw = yield from _json_step(backend, prompt, tools, calls, fixed, max_tokens)
+        else:
+            raw = yield from _text_step(backend, prompt, max_tokens)
+        inner.append({"role": "assistant", "content": raw})
+        _, name, command = protocol.parse(raw, executor)
+        if name == executor.finish_action.name:
+            yield {"type": "answer", "text": executor(name, command).format_result(), "attachments": [], "data": None}
+            return
+        tool = by_name.get(name)
+        start = time.perf_counter()
+        if tool is not None and tool.profile_inputs and plan is not None:
+            ret, steps, output = _planned(tool, command, plan)
+        else:
+            ret = executor(name, command)
+            steps = [{"tool": ret.type, "args": ret.args, "ok": not ret.errmsg, "error": ret.errmsg or "",
+                      "ms": round((time.perf_counter() - start) * 1000, 1)}]
+            output = _output(ret.result) if tool is not None and not ret.errmsg and ret.result else None
+        for step in steps:
+            yield {"type": "tool", "step": step}
+        if answer_from_tools and tool is not None and output is not None:
+            answer, attachments, data = _rendered(tool, output, lang)
+            if answer:
+                for line in answer.splitlines(keepends=True):
+                    yield {"type": "delta", "text": line}
+                yield {"type": "answer", "text": answer, "attachments": attachments, "data": data}
+                return
+        inner.append(protocol.format_response(ret))
+    yield {"type": "answer", "text": GIVE_UP, "attachments": [], "data": None}
+
+
+def _json_step(backend, prompt: list[dict], tools: list[Tool], calls: set, fixed: dict, max_tokens: int):
+    """One constrained step (its answer text streamed as deltas); returns the step as compact JSON."""
+    decoder = StepAnswerDecoder()
+    raw = yield from _generate(backend, prompt, step_schema(tools, fixed=tuple(fixed)), decoder, max_tokens)
+    try:
+        name, args = step_call(json.loads(raw))
+        call = json.dumps([name, args], sort_keys=True, ensure_ascii=False)
+        if name != FINISH and call in calls:
+            # Small models tend to repeat a call that already answered: ask for the final answer.
+            decoder = StepAnswerDecoder()
+            name, args = step_call(json.loads((yield from _generate(
+                backend, prompt, step_schema(tools, finish_only=True), decoder, max_tokens))))
+        calls.add(call)
+        if name == FINISH:
+            return compact({"reply": args})
+        tool = next((t for t in tools if t.name == name), None)
+        if tool is not None and not tool.profile_inputs:
+            args = {**args, **{k: v for k, v in fixed.items() if any(i.name == k for i in tool.inputs)}}
+        return compact({"tool": name, "args": args})
+    except (ValueError, KeyError, TypeError, AttributeError):
+        # Cut off (max_tokens) or malformed: keep the answer text decoded so far, which is what was streamed.
+        return compact({"reply": decoder.answer})
+
+
+def _text_step(backend, prompt: list[dict], max_tokens: int):
+    """One text-protocol step (the text after "Final Answer:" streamed as deltas)."""
+    reply = yield from _generate(backend, prompt, None, FinalAnswerText(), max_tokens)
+    return reply if "Action:" not in reply or reply.endswith("\n") else reply + "\n"
+
+
+def _generate(backend, prompt: list[dict], json_schema: dict | None, decoder, max_tokens: int):
+    """Stream one step from the backend; what `decoder` reads as answer text goes out as deltas."""
+    trim, parts = Trim(), []
+    for piece in backend.stream(prompt, max_tokens=max_tokens, json_schema=json_schema):
+        parts.append(piece)
+        delta = trim.feed(decoder.feed(piece))
+        if delta:
+            yield {"type": "delta", "text": delta}
+    return "".join(parts)
+
+
+def _planned(tool: Tool, command: str, plan: Callable[[Tool], object]):
+    """A profile tool answered by the agent's handler: lagent's return for the model, the trace steps, the Turn."""
+    from lagent.schema import ActionReturn
+
+    turn = plan(tool)
+    try:
+        args = json.loads(command)
+    except ValueError:
+        args = {"text": command}
+    steps = turn.trace or [{"tool": tool.name, "args": args, "ok": True, "error": "", "ms": 0.0}]
+    return ActionReturn(args=args, type=tool.name, result=[{"type": "text", "content": turn.answer}]), steps, turn
+
+
+def _rendered(tool: Tool, output, lang: str) -> tuple[str, list[dict], dict | None]:
+    """(answer, attachments, data) of a successful call: a handler's Turn as it is, a result rendered."""
+    if hasattr(output, "answer") and hasattr(output, "attachments"):   # a Turn from `plan`
+        return (output.answer or "").strip(), output.attachments, output.data
+    answer, attachments, data = render_result(tool, output, lang)
+    return (answer or "").strip(), attachments, data
 
 
 def _output(result: list) -> object:

@@ -6,7 +6,7 @@ import pytest
 
 from agent.backends import BackendError, FakeBackend, FallbackBackend, OpenAICompatibleBackend
 from agent.core import Conversation, FitnessAgent
-from agent.react import JsonStepProtocol, StepLLM, TracedExecutor
+from agent.react import run_react
 from agent.streaming import FinalAnswerText, StepAnswerDecoder, Trim
 from tests.fakes import FakeOpenAIServer
 
@@ -80,17 +80,12 @@ def test_trim_equals_strip(pieces):
     assert "".join(trim.feed(p) for p in pieces) == "".join(pieces).strip()
 
 
-def test_step_llm_streams_the_answer_and_salvages_a_cut_off_step():
+def test_react_streams_the_answer_and_salvages_a_cut_off_step():
     fake = FakeBackend([_finish("  Deload every 4-6 weeks.\n"), _finish("cut off here")[:-7]])
     fake.name = "local"
-    pieces = []
-    llm = StepLLM(fake, TracedExecutor([]), on_delta=pieces.append)
-    step = llm.chat([{"role": "user", "content": "deload?"}])
-    assert "".join(pieces) == "Deload every 4-6 weeks."
-    assert JsonStepProtocol().parse(step, llm.executor)[2].strip() == "Deload every 4-6 weeks."
-    pieces.clear()
-    step = llm.chat([{"role": "user", "content": "again"}])
-    assert "".join(pieces) == "cut off" == json.loads(step)["reply"]
+    for expected in ("Deload every 4-6 weeks.", "cut off"):
+        events = list(run_react(fake, [], [{"role": "user", "content": "deload?"}]))
+        assert "".join(e["text"] for e in events if e["type"] == "delta") == expected == events[-1]["text"].strip()
 
 
 # -- FitnessAgent.stream ------------------------------------------------------------------------
