@@ -27,7 +27,7 @@ from .plan_inputs import _meal_slot  # noqa: F401  (re-exported)
 from .router import Router
 from .safety import triage
 from .slots import extract_profile, merge_profile
-from .toolbox import REACT_TOOLS, build_toolbox
+from .toolbox import REACT_TOOLS, build_toolbox, labelled
 from .turn import Conversation, Turn
 
 PROMPTS = yaml.safe_load((Path(__file__).parent / "prompts" / "agent.yaml").read_text(encoding="utf-8"))
@@ -132,7 +132,7 @@ class FitnessAgent(ToolHandlers):
         if turn is not None:
             _add_notes(turn, stated, safety, conv.profile, lang)
             for step in turn.trace:
-                yield {"type": "tool", "step": step}
+                yield {"type": "tool", "step": labelled(step, self.toolbox)}
             yield from _deltas(turn.answer)
         else:
             holder: list[Turn] = []
@@ -199,7 +199,7 @@ class FitnessAgent(ToolHandlers):
                 if event["type"] == "delta":
                     streamed.append(event["text"])
                 else:
-                    trace.append(event["step"])
+                    trace.append(labelled(event["step"], self.toolbox))
                 yield event
             answer = (result["text"] or "").strip() or {
                 "en": "Sorry, I couldn't work that out.", "zh": "抱歉，我没能回答这个问题。"}[lang]

@@ -304,9 +304,20 @@ def build_toolbox(kb, recognizer=None, library=None, index=None) -> dict[str, To
 REACT_TOOLS = ("KnowledgeBase", "ExerciseGif", "EquipmentGuide", "TrainingPlanner", "NutritionPlanner")
 
 
+def tool_of(step_name: str, toolbox: dict[str, Tool]) -> Tool | None:
+    """The tool a trace step belongs to: a model call by its name, a fast-path step by `fast_path_steps`."""
+    return next((t for t in toolbox.values() if step_name == t.name or step_name in t.fast_path_steps), None)
+
+
 def label_of(step_name: str, toolbox: dict[str, Tool], lang: str) -> str | None:
-    """The people-facing label of a trace step: its tool's, for a model call or a fast-path step."""
-    for tool in toolbox.values():
-        if step_name == tool.name or step_name in tool.fast_path_steps:
-            return tool.label[lang]
-    return None
+    """The people-facing label of a trace step, in `lang` (None: not a tool, e.g. lagent's NoAction)."""
+    tool = tool_of(step_name, toolbox)
+    return tool.label[lang] if tool else None
+
+
+def labelled(step: dict, toolbox: dict[str, Tool]) -> dict:
+    """A trace step with its tool's {en, zh} label added (what the UI shows), when it has one."""
+    tool = tool_of(step.get("tool", ""), toolbox)
+    if tool is not None:
+        step["label"] = dict(tool.label)
+    return step

@@ -58,6 +58,7 @@ def turn_files(turn) -> list[str]:
 
 
 def trace_markdown(turn, lang: str) -> str:
+    """The turn's tool calls, each under its tool's label (agent/toolbox.py), then who answered."""
     if not turn.trace:
         return ""
     lines = []
@@ -65,7 +66,8 @@ def trace_markdown(turn, lang: str) -> str:
         ok = "✅" if step.get("ok") else "⚠️"
         ms = f" · {step['ms']:.0f} ms" if step.get("ms") is not None else ""
         args = ", ".join(f"{k}={v!r}" for k, v in (step.get("args") or {}).items())[:160]
-        lines.append(f"{ok} `{step['tool']}`({args}){ms}" + (f" — {step['error']}" if step.get("error") else ""))
+        label = f"{_bi(step['label'], lang)} · " if step.get("label") else ""
+        lines.append(f"{ok} {label}`{step['tool']}`({args}){ms}" + (f" — {step['error']}" if step.get("error") else ""))
     lines.append(f"{t('answered_by', lang)}: {turn.route} · {turn.backend} · {turn.ms:.0f} ms")
     return "\n".join(f"- {line}" for line in lines)
 

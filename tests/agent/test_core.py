@@ -22,6 +22,7 @@ def test_training_plan_uses_the_planner_and_remembers_the_profile(agent):
     conv = Conversation()
     turn = agent.respond(conv, "I'm a 30 year old man, 80 kg, 180 cm. Make me a 3 day per week gym program to build muscle")
     assert turn.route == "training_plan" and turn.trace[0]["tool"] == "plan_training" and turn.trace[0]["ok"]
+    assert turn.trace[0]["label"] == {"en": "Training planner", "zh": "训练计划"}  # the toolbox's label
     assert len(turn.data["sessions"]) == 3
     first = turn.data["sessions"][0]["exercises"][0]
     assert first["name"]["en"] in turn.answer  # the answer shows the planner's exercises, not invented ones
@@ -70,7 +71,7 @@ def test_unclear_requests_go_through_react_with_a_trace():
     agent.router.min_similarity = 2.0  # force the ReAct path
     turn = agent.respond(Conversation(), "hmm, and what about rest?")
     assert turn.route == "react" and turn.answer == "Rest 1-2 days."
-    assert turn.trace[0]["tool"] == "KnowledgeBase"
+    assert turn.trace[0]["tool"] == "KnowledgeBase" and turn.trace[0]["label"]["zh"] == "知识库"
 
 
 def test_local_react_answers_from_the_tool_result_like_the_router():
