@@ -32,6 +32,9 @@ class Settings:
     embedder: str = "use-multilingual"              # FITNESSLM_EMBEDDER, one of EMBEDDERS
     recognizer: str = "auto"                        # FITNESSLM_RECOGNIZER: auto (VLM when llm_url is set,
                                                     # falling back to embedded) | embedded | vlm
+    vlm_calibration: str = ""                       # FITNESSLM_VLM_CALIBRATION: JSON map raw VLM confidence →
+                                                    # P(right), from `python -m bench vlm_calibration`; empty =
+                                                    # uncalibrated (only a >= 0.95 answer gets a card)
     data_dir: Path = Path.home() / ".fitnesslm"     # FITNESSLM_DATA_DIR: user data (gallery, profiles)
     cache_dir: Path = Path.home() / ".cache" / "fitnesslm"  # FITNESSLM_CACHE_DIR: assembled models, indexes
     lang: str = "en"                                # FITNESSLM_LANG: default UI language, en | zh

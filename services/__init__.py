@@ -156,7 +156,8 @@ class Services:
         from agent.backends import create_backend
         from tools.equipment import VLMRecognizer
 
-        vlm = VLMRecognizer.from_kb(create_backend("openai", self.settings), self.kb)
+        vlm = VLMRecognizer.from_kb(create_backend("openai", self.settings), self.kb,
+                                    calibration=self.settings.vlm_calibration)
         return vlm if choice == "vlm" else FallbackRecognizer(vlm, self.embedded_recognizer)
 
     @cached_property

@@ -10,18 +10,24 @@ muscles, demo exercises) comes from `knowledge/`, never from model output.
 """
 from __future__ import annotations
 
+import bisect
 import json
+import logging
+import math
 import queue
-import re
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from PIL import Image
 
 from runtime.errors import ModelUnavailable
 from tools.images import MAX_BYTES, MAX_PIXELS, ImageInputError, load_image, to_data_url
+from tools.vlm_prompt import RETRY, closed_set_question, parse_vlm_reply, prompt_sha, vlm_catalog, vlm_schema
+
+log = logging.getLogger(__name__)
 
 TOP_K = 5                  # candidates returned: the picker shows them with their pictures
 # Top candidate at or above this (and not "none") → a confident card. Calibrated with
@@ -129,8 +135,6 @@ def equipment_picture(kb, equipment_id: str):
     photo = thumbnail(equipment_id)
     if photo is not None:
         return photo
-    from pathlib import Path
-
     from tools.gif_search import gif_for_exercise
 
     for ex in kb.equipment[equipment_id].exercises:
@@ -216,83 +220,117 @@ def _join(names: list[str], lang: str) -> str:
 
 # --- VLM backend ------------------------------------------------------------------------------
 
-_SYSTEM = ("You identify gym equipment in photos. Answer only with JSON. Use only the ids listed by "
-           "the user, or \"none\" when the photo shows no gym equipment or nothing you can tell apart.")
-_ASK = ("Which of these gym equipment ids is the main item in the photo? Give up to {k} candidates, most "
-        "likely first, with a confidence from 0 to 1. Use \"none\" if it is not gym equipment.\n"
-        "Ids:\n{catalog}\n"
-        "Answer as JSON: {{\"candidates\": [{{\"id\": \"<id or none>\", \"confidence\": 0.0}}]}}")
-_RETRY = ("That reply was not valid. Reply with the JSON object only, ids from the list or \"none\", "
-          "confidences between 0 and 1.")
+# With no calibration table a VLM's self-reported confidence is all there is, and it is not calibrated
+# (models say 0.9 whether right or not): only a near-certain answer gets a card, the rest the picker.
+UNCALIBRATED_ACCEPT = DEFAULT_ONLY_ACCEPT
+CALIBRATION_PRECISION = 0.95   # confident answers must be right this often on the calibration photos (#17)
+CALIBRATION_MIN_CONFIDENT = 10  # ... and at least this many of them must be confident, or none is
 
 
-def vlm_schema(ids: list[str], k: int = TOP_K) -> dict:
-    """JSON schema constraining the answer to catalog ids plus "none"."""
-    item = {"type": "object", "properties": {"id": {"type": "string", "enum": [*ids, "none"]},
-                                             "confidence": {"type": "number", "minimum": 0, "maximum": 1}},
-            "required": ["id", "confidence"]}
-    return {"type": "object", "properties": {"candidates": {"type": "array", "items": item, "minItems": 1,
-                                                            "maxItems": k}},
-            "required": ["candidates"]}
+class VLMCalibration:
+    """Raw VLM top confidence → P(the top id is right): an isotonic step map fitted on labelled photos.
 
+    Why: the served model's confidences only order its answers; this map (fitted by `python -m bench
+    vlm_calibration` through the real server) turns them into how often such an answer was right, and
+    `accept_at` is the lowest calibrated value whose answers were right >= CALIBRATION_PRECISION
+    (None: no confident answers at all). `prompt_sha` ties the map to the question it was fitted on.
+    """
 
-def parse_vlm_reply(text: str, ids: set[str]) -> tuple[list[tuple[str, float]], float]:
-    """(candidates best first, none confidence) from a reply; ValueError when nothing usable."""
-    text = re.sub(r"^```(?:json)?|```$", "", (text or "").strip(), flags=re.M).strip()
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end <= start:
-        raise ValueError("no JSON object in the reply")
-    data = json.loads(text[start:end + 1])
-    items = data.get("candidates") if isinstance(data, dict) else None
-    if items is None and isinstance(data, dict) and "id" in data:
-        items = [data]
-    if not isinstance(items, list):
-        raise ValueError("no candidates list")
-    best: dict[str, float] = {}
-    for it in items:
-        if not isinstance(it, dict) or not isinstance(it.get("id"), str):
-            continue
-        conf = it.get("confidence")
-        if isinstance(conf, bool) or not isinstance(conf, (int, float)):
-            continue
-        conf = conf / 100 if 1 < conf <= 100 else conf   # some models answer in percent
-        key = it["id"].strip().lower()
-        if 0 <= conf <= 1 and (key in ids or key == "none"):
-            best[key] = max(best.get(key, 0.0), float(conf))
-    if not best:
-        raise ValueError("no candidate with a known id and a 0–1 confidence")
-    none = best.pop("none", 0.0)
-    return sorted(best.items(), key=lambda kv: -kv[1]), none
+    def __init__(self, edges: list[float], values: list[float], accept_at: float | None, prompt_sha: str = "",
+                 model: str = "", n: int = 0):
+        if not edges or len(edges) != len(values) or list(edges) != sorted(edges) or list(values) != sorted(values):
+            raise ValueError("a VLM calibration needs matching, ascending edges and values")
+        self.edges, self.values, self.accept_at = [float(e) for e in edges], [float(v) for v in values], accept_at
+        self.prompt_sha, self.model, self.n = prompt_sha, model, n
+
+    def __call__(self, raw: float) -> float:
+        """The calibrated value of the block the raw confidence falls in (below the first: the first)."""
+        return self.values[max(0, bisect.bisect_right(self.edges, float(raw)) - 1)]
+
+    @classmethod
+    def fit(cls, raw: list[float], correct: list[bool], precision: float = CALIBRATION_PRECISION,
+            min_confident: int = CALIBRATION_MIN_CONFIDENT, **meta) -> "VLMCalibration":
+        """Pool-adjacent-violators on (raw top confidence, was it right), then the accept threshold."""
+        if not raw or len(raw) != len(correct):
+            raise ValueError("calibration needs one correct/incorrect flag per raw confidence")
+        groups: dict[float, list[int]] = {}
+        for x, ok in zip(raw, correct):
+            g = groups.setdefault(float(x), [0, 0])
+            g[0], g[1] = g[0] + bool(ok), g[1] + 1
+        blocks: list[list[float]] = []   # [lowest raw, right, count], means ascending
+        for x in sorted(groups):
+            blocks.append([x, *groups[x]])
+            while len(blocks) > 1 and blocks[-2][1] / blocks[-2][2] >= blocks[-1][1] / blocks[-1][2]:
+                _, right, count = blocks.pop()
+                blocks[-1][1] += right
+                blocks[-1][2] += count
+        accept_at, right, count = None, 0, 0
+        for _, r, c in reversed(blocks):   # the running precision only falls as lower blocks join
+            right, count = right + r, count + c
+            if right / count < precision:
+                break
+            if count >= min_confident:
+                accept_at = r / c
+        return cls([b[0] for b in blocks], [b[1] / b[2] for b in blocks], accept_at, n=len(raw), **meta)
+
+    def to_dict(self) -> dict:
+        return {"kind": "isotonic", "edges": self.edges, "values": self.values, "accept_at": self.accept_at,
+                "prompt_sha": self.prompt_sha, "model": self.model, "n": self.n}
+
+    @classmethod
+    def load(cls, path) -> "VLMCalibration":
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if data.get("kind") != "isotonic":
+            raise ValueError(f"{path}: not an isotonic VLM calibration")
+        return cls(data["edges"], data["values"], data.get("accept_at"), data.get("prompt_sha", ""),
+                   data.get("model", ""), data.get("n", 0))
 
 
 class VLMRecognizer:
     """A vision-language model behind any object with `chat(messages, max_tokens, temperature, json_schema)`.
 
-    Images go as base64 JPEG data URLs in an `image_url` part (what lmdeploy, vLLM and Ollama accept).
-    An invalid answer is retried once with a reminder; the whole call has one deadline.
+    Asked the closed-set question of `tools.vlm_prompt` (catalog ids + "none"), the photo as a base64 JPEG
+    data URL in an `image_url` part (what lmdeploy, vLLM and Ollama accept). An invalid answer is retried
+    once with a reminder; the whole call has one deadline. With a `VLMCalibration` the confidences become
+    calibrated P(right) and its threshold applies; without one only UNCALIBRATED_ACCEPT gives a card.
     """
 
     name = "vlm"
 
     def __init__(self, chat_backend, catalog: dict[str, str], timeout_s: float = VLM_TIMEOUT_S,
-                 max_tokens: int = VLM_MAX_TOKENS, accept_confidence: float = ACCEPT_CONFIDENCE,
-                 image_side: int = 768):
+                 max_tokens: int = VLM_MAX_TOKENS, accept_confidence: float | None = None,
+                 image_side: int = 768, calibration: VLMCalibration | None = None):
         if not catalog:
             raise ValueError("the VLM recogniser needs a non-empty catalog of equipment ids")
         self.backend, self.catalog = chat_backend, dict(catalog)
-        self.timeout_s, self.max_tokens = timeout_s, max_tokens
-        self.accept_confidence, self.image_side = accept_confidence, image_side
+        self.timeout_s, self.max_tokens, self.image_side = timeout_s, max_tokens, image_side
+        if calibration is not None and calibration.prompt_sha != prompt_sha(self.catalog, TOP_K):
+            log.warning("VLM calibration ignored: it was fitted on another catalog or question (refit it with "
+                        "python -m bench vlm_calibration)")
+            calibration = None
+        self.calibration = calibration
+        if accept_confidence is None:
+            fitted = calibration.accept_at if calibration else UNCALIBRATED_ACCEPT
+            accept_confidence = math.inf if fitted is None else max(ACCEPT_CONFIDENCE, fitted)
+        self.accept_confidence = accept_confidence
 
     @classmethod
-    def from_kb(cls, chat_backend, kb, **kw) -> "VLMRecognizer":
-        return cls(chat_backend, {i: e.name.en for i, e in sorted(kb.equipment.items())}, **kw)
+    def from_kb(cls, chat_backend, kb, calibration: "VLMCalibration | str | Path | None" = None,
+                **kw) -> "VLMRecognizer":
+        """From the knowledge base's catalog; `calibration` may be a path (unreadable: logged, uncalibrated)."""
+        if isinstance(calibration, (str, Path)):
+            try:
+                calibration = VLMCalibration.load(calibration) if str(calibration) else None
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                log.warning("VLM calibration %s unusable (%s): running uncalibrated", calibration, exc)
+                calibration = None
+        return cls(chat_backend, vlm_catalog(kb), calibration=calibration, **kw)
 
     def messages(self, image: Image.Image, k: int = TOP_K) -> list[dict]:
-        catalog = "\n".join(f"- {i}: {name}" for i, name in self.catalog.items())
-        return [{"role": "system", "content": _SYSTEM},
-                {"role": "user", "content": [
-                    {"type": "text", "text": _ASK.format(k=k, catalog=catalog)},
-                    {"type": "image_url", "image_url": {"url": to_data_url(image, self.image_side)}}]}]
+        """One user turn: the photo, then the question (the order the fine-tune data's "<image>\\n" has)."""
+        return [{"role": "user", "content": [
+            {"type": "image_url", "image_url": {"url": to_data_url(image, self.image_side)}},
+            {"type": "text", "text": closed_set_question(self.catalog, k)}]}]
 
     def predict(self, image: Image.Image, k: int = TOP_K) -> Prediction:
         deadline = time.monotonic() + self.timeout_s
@@ -302,11 +340,15 @@ class VLMRecognizer:
             reply = self._chat(messages, schema, deadline)
             try:
                 cands, none = parse_vlm_reply(reply, ids)
-                return Prediction(cands[:k], none, "vlm", {"attempts": attempt + 1})
             except (ValueError, TypeError) as exc:   # json.JSONDecodeError is a ValueError
                 last = str(exc)
                 messages = [*messages, {"role": "assistant", "content": reply[:2000]},
-                            {"role": "user", "content": _RETRY}]
+                            {"role": "user", "content": RETRY}]
+                continue
+            detail = {"attempts": attempt + 1, "raw": cands[:k], "calibrated": self.calibration is not None}
+            if self.calibration is not None:   # a monotone map: the order stays, the values become P(right)
+                cands = [(i, self.calibration(c)) for i, c in cands]
+            return Prediction(cands[:k], none, "vlm", detail)
         raise RecognitionError("invalid", last)
 
     def _chat(self, messages: list[dict], schema: dict, deadline: float) -> str:
@@ -336,56 +378,3 @@ class VLMRecognizer:
             raise RecognitionError("unavailable", "the model that answered cannot see images")
         return value if isinstance(value, str) else ""
 
-
-# --- lagent adapter ----------------------------------------------------------------------------
-
-try:  # the agent layer is optional for the domain functions above
-    from lagent.actions import BaseAction, tool_api
-    from lagent.schema import ActionReturn, ActionStatusCode
-except ImportError:  # pragma: no cover
-    BaseAction = None
-
-if BaseAction is not None:
-    class EquipmentRecognizer(BaseAction):
-        """Identify the gym machine or free weight in a photo the user sent, with its how-to card."""
-
-        def __init__(self, recognizer: Recognizer, kb, **kwargs):
-            super().__init__(**kwargs)
-            self._recognizer, self._kb = recognizer, kb
-
-        @tool_api
-        def run(self, image_path: str, lang: str = "en") -> dict:
-            """Recognise the equipment in an uploaded photo.
-
-            Args:
-                image_path (str): path of the photo the user uploaded (JPEG/PNG)
-                lang (str): "en" or "zh", the language of the answer
-            """
-            out = recognize(image_path, self._recognizer, self._kb, lang)
-            if out["status"] == "error":
-                return ActionReturn(errmsg=out["message"], state=ActionStatusCode.ARGS_ERROR)
-            return out
-
-    class EquipmentGuide(BaseAction):
-        """How to set up and use a gym machine or free weight the user names (no photo needed)."""
-
-        def __init__(self, kb, **kwargs):
-            super().__init__(**kwargs)
-            self._kb = kb
-
-        @tool_api
-        def run(self, name: str, lang: str = "en") -> dict:
-            """Look a named machine or piece of equipment up in the catalog.
-
-            Args:
-                name (str): the equipment in the user's words, e.g. "leg press", "史密斯机", or an exercise done on it
-                lang (str): "en" or "zh", the language of the card
-            """
-            from .catalog import find_equipment, find_exercises
-
-            ids = find_equipment(name, self._kb) or [eq for ex in find_exercises(name, self._kb)[:1]
-                                                     for eq in self._kb.exercises[ex].equipment[:1]]
-            if not ids:
-                return ActionReturn(errmsg=f"no equipment called {name!r} in the catalog; ask which machine",
-                                    state=ActionStatusCode.ARGS_ERROR)
-            return equipment_card(self._kb, ids[0], lang)

@@ -12,8 +12,9 @@ from PIL import Image
 
 from agent.backends import OpenAICompatibleBackend
 from tests.fakes import FakeOpenAIServer
-from tools.equipment import (Prediction, RecognitionError, VLMRecognizer, decide, equipment_card,
-                             parse_vlm_reply, recognize, vlm_schema)
+from tools.equipment import (TOP_K, UNCALIBRATED_ACCEPT, Prediction, RecognitionError, VLMCalibration,
+                             VLMRecognizer, decide, equipment_card, parse_vlm_reply, recognize, vlm_schema)
+from tools.vlm_prompt import closed_set_question, prompt_sha, vlm_catalog
 
 
 def _photo_bytes() -> bytes:
@@ -84,30 +85,99 @@ def test_parse_vlm_reply():
             parse_vlm_reply(bad, ids)
 
 
+def _vlm(url: str, kb, **kw) -> VLMRecognizer:
+    """The recogniser the app builds, over the same HTTP backend class, against the fake server."""
+    return VLMRecognizer.from_kb(OpenAICompatibleBackend(url, "internvl2", timeout_s=5), kb, **kw)
+
+
 def test_vlm_over_http_request_shape_and_answer(kb):
     with FakeOpenAIServer() as srv:
-        srv.then(reply=_answer(("leg_press_machine", 0.82), ("hack_squat_machine", 0.1)))
-        rec = VLMRecognizer.from_kb(OpenAICompatibleBackend(srv.base_url, "internvl2", timeout_s=5), kb)
-        out = recognize(_photo_bytes(), rec, kb, "en")
+        srv.then(reply=_answer(("leg_press_machine", 0.97), ("hack_squat_machine", 0.02)))
+        out = recognize(_photo_bytes(), _vlm(srv.base_url, kb), kb, "en")
     assert out["status"] == "recognized" and out["equipment_id"] == "leg_press_machine" and out["backend"] == "vlm"
     assert out["card"]["name_zh"] == kb.equipment["leg_press_machine"].name.zh
     body = srv.requests[0]["body"]
     assert srv.requests[0]["path"].endswith("/chat/completions") and body["model"] == "internvl2"
-    parts = body["messages"][-1]["content"]
-    image = [p for p in parts if p["type"] == "image_url"][0]["image_url"]["url"]
-    assert image.startswith("data:image/jpeg;base64,")
+    assert [m["role"] for m in body["messages"]] == ["user"]   # the whole instruction in the one user turn
+    image_part, text_part = body["messages"][0]["content"]     # photo first, as "<image>\n" in the training data
+    image = image_part["image_url"]["url"]
+    assert image_part["type"] == "image_url" and image.startswith("data:image/jpeg;base64,")
     Image.open(io.BytesIO(base64.b64decode(image.split(",", 1)[1]))).verify()
+    assert body["response_format"]["type"] == "json_schema" and body["temperature"] == 0.0
     schema = body["response_format"]["json_schema"]["schema"]
     enum = schema["properties"]["candidates"]["items"]["properties"]["id"]["enum"]
-    assert set(enum) == set(kb.equipment) | {"none"} and schema == vlm_schema(sorted(kb.equipment))
-    assert "leg_press_machine" in [p for p in parts if p["type"] == "text"][0]["text"]
+    assert set(enum) == set(kb.equipment) | {"none"} and schema == vlm_schema(sorted(kb.equipment), TOP_K)
+    assert text_part == {"type": "text", "text": closed_set_question(vlm_catalog(kb), TOP_K)}
+    assert all(f"- {i}: {e.name.en}" in text_part["text"] for i, e in kb.equipment.items())
+
+
+def test_uncalibrated_vlm_answers_confidently_only_when_near_certain(kb):
+    """A self-reported 0.9 is not earned: without a calibration table it gets the picker."""
+    with FakeOpenAIServer() as srv:
+        srv.then(reply=_answer(("treadmill", 0.9), ("elliptical", 0.05)))
+        srv.then(reply=_answer(("treadmill", UNCALIBRATED_ACCEPT)))
+        rec = _vlm(srv.base_url, kb)
+        unsure, sure = recognize(_photo_bytes(), rec, kb, "zh"), recognize(_photo_bytes(), rec, kb)
+    assert rec.calibration is None and rec.accept_confidence == UNCALIBRATED_ACCEPT
+    assert unsure["status"] == "not_sure" and unsure["card"] is None and "跑步机" in unsure["message"]
+    assert [c["id"] for c in unsure["candidates"]] == ["treadmill", "elliptical"]
+    assert sure["status"] == "recognized" and sure["equipment_id"] == "treadmill"
+
+
+def test_isotonic_calibration_fit():
+    raw = [0.99] * 20 + [0.9] * 10 + [0.8] * 10 + [0.5] * 10
+    right = [True] * 19 + [False] + [True] * 8 + [False] * 2 + [True, False] * 5 + [False] * 10
+    cal = VLMCalibration.fit(raw, right)
+    assert cal.values == sorted(cal.values) and cal(0.99) == 0.95 and cal(0.9) == 0.8 and cal(0.5) == 0.0
+    assert cal(0.3) == cal(0.5) and cal(0.95) == cal(0.9)          # between edges: the lower block, conservative
+    assert cal.accept_at == 0.95 and cal.n == 50                      # adding the 0.8 block drops precision < 95%
+    flipped = VLMCalibration.fit([0.6] * 10 + [0.95] * 10, [True] * 10 + [False] * 10)   # overconfident when wrong
+    assert flipped.values == [0.5] and flipped.accept_at is None      # violators pooled: nothing earns a card
+    few = VLMCalibration.fit([0.99] * 5 + [0.2] * 5, [True] * 5 + [False] * 5)
+    assert few(0.99) == 1.0 and few.accept_at is None                 # right, but too few to trust
+    with pytest.raises(ValueError):
+        VLMCalibration.fit([0.9], [True, False])
+
+
+def _calibration(kb, edges, values, accept_at, path=None):
+    cal = VLMCalibration(edges, values, accept_at, prompt_sha(vlm_catalog(kb), TOP_K), "internvl2", 100)
+    if path is not None:
+        path.write_text(json.dumps(cal.to_dict()))
+    return cal
+
+
+def test_calibrated_vlm_over_http_statuses(kb, tmp_path):
+    path = tmp_path / "vlm_calibration.json"
+    _calibration(kb, [0.0, 0.7, 0.9], [0.1, 0.6, 0.97], 0.97, path)
+    with FakeOpenAIServer() as srv:
+        srv.then(reply=_answer(("leg_press_machine", 0.92), ("hack_squat_machine", 0.5)))
+        srv.then(reply=_answer(("leg_press_machine", 0.8)))
+        srv.then(reply=_answer(("none", 0.95), ("treadmill", 0.02)))
+        rec = _vlm(srv.base_url, kb, calibration=str(path))     # what Services passes: the configured path
+        sure, unsure, none = (recognize(_photo_bytes(), rec, kb) for _ in range(3))
+    assert rec.calibration is not None and rec.accept_confidence == 0.97
+    assert sure["status"] == "recognized" and sure["equipment_id"] == "leg_press_machine"
+    assert [c["confidence"] for c in sure["candidates"]] == [0.97, 0.1] and "97%" in sure["message"]
+    assert unsure["status"] == "not_sure" and unsure["candidates"][0]["confidence"] == 0.6
+    assert none["status"] == "not_equipment"
+
+
+def test_calibration_that_never_earns_a_card_and_stale_or_missing_tables(kb, tmp_path, caplog):
+    never = VLMRecognizer.from_kb(None, kb, calibration=_calibration(kb, [0.0, 0.9], [0.2, 0.7], None))
+    assert decide(Prediction([("treadmill", 1.0)], 0.0, "vlm"), never.accept_confidence) == "not_sure"
+    stale = VLMCalibration([0.0], [0.99], 0.99, prompt_sha({"treadmill": "Treadmill"}, TOP_K))
+    for cal in (stale, str(tmp_path / "missing.json"), "", None):
+        rec = VLMRecognizer.from_kb(None, kb, calibration=cal)
+        assert rec.calibration is None and rec.accept_confidence == UNCALIBRATED_ACCEPT
+    assert "another catalog" in caplog.text and "missing.json" in caplog.text
+    (tmp_path / "bad.json").write_text('{"kind": "platt"}')
+    assert VLMRecognizer.from_kb(None, kb, calibration=str(tmp_path / "bad.json")).calibration is None
 
 
 def test_vlm_none_answer_is_not_equipment(kb):
     with FakeOpenAIServer() as srv:
         srv.then(reply=_answer(("none", 0.93)))
-        rec = VLMRecognizer.from_kb(OpenAICompatibleBackend(srv.base_url, "m", timeout_s=5), kb)
-        out = recognize(_photo_bytes(), rec, kb, "zh")
+        out = recognize(_photo_bytes(), _vlm(srv.base_url, kb), kb, "zh")
     assert out["status"] == "not_equipment" and out["none_confidence"] == 0.93 and "不像" in out["message"]
 
 
@@ -119,7 +189,7 @@ def test_vlm_retries_once_on_malformed_reply(kb):
     assert pred.candidates == [("treadmill", 0.9)] and pred.detail["attempts"] == 2
     retry = srv.requests[1]["body"]["messages"]
     assert retry[-2] == {"role": "assistant", "content": "It is probably a treadmill!"} and "JSON" in retry[-1]["content"]
-    assert any(p.get("type") == "image_url" for p in retry[1]["content"])  # the image is still there
+    assert any(p.get("type") == "image_url" for p in retry[0]["content"])  # the image is still there
 
 
 def test_vlm_gives_up_after_second_bad_reply_and_on_broken_bodies(kb):
@@ -158,15 +228,3 @@ def test_vlm_refuses_an_answer_from_a_text_only_fallback(kb):
 
     out = recognize(_photo_bytes(), VLMRecognizer.from_kb(SwitchedToTextOnly(), kb), kb)
     assert out["status"] == "error" and out["error"] == "unavailable"
-
-
-def test_lagent_adapter(tmp_path, kb):
-    from tools.equipment import EquipmentRecognizer
-
-    photo = tmp_path / "machine.jpg"
-    photo.write_bytes(_photo_bytes())
-    action = EquipmentRecognizer(Stub(Prediction([("rowing_machine", 0.8)], 0.0, "stub")), kb)
-    out = action.run(str(photo), "zh")
-    assert out["equipment_id"] == "rowing_machine" and out["card"]["name"] == kb.equipment["rowing_machine"].name.zh
-    err = action.run(str(tmp_path / "missing.jpg"))
-    assert err.errmsg and "not found" in err.errmsg
