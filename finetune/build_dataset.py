@@ -1,6 +1,7 @@
 """Fine-tuning data for InternVL2 from labelled gym photos and the knowledge base.
 
 python -m finetune.build_dataset --images PHOTOS --out data/equipment [--val-fraction 0.1] [--seed 0] [--text-pairs]
+    [--no-negatives]
 
 PHOTOS holds `<label>/<image>` folders; a label is an equipment id (`leg_press_machine`) or its English/Chinese
 name or alias. Every image is checked (decodes, shorter side >= --min-side, EXIF-rotated, converted to RGB JPEG),
@@ -11,10 +12,13 @@ train), and each label is split into train/val. Written to --out, in XTuner's In
     train.jsonl, val.jsonl   {"id", "label", "image": "train/<label>/<name>.jpg", "image_wh": [w, h],
                               "conversations": [{"from": "human", "value": "<image>\\n..."}, {"from": "gpt", ...}]}
     images/{train,val}/<label>/*.jpg   (images/val is also the labelled held-out folder for bench_server)
+    images/train/none/*.jpg  non-gym images (the shipped negative set's calibration half; --no-negatives skips them)
     text.jsonl               with --text-pairs: text-only turns from docs, exercises and foods (joint training)
 
 Each image gets one conversation per language (en, zh): what is it, how to use it, which muscles, common mistakes,
-answered from the equipment card. A per-label table is printed (or JSON with --json).
+answered from the equipment card; and one `<id>:choice` record, the closed-set question the app's VLM recogniser
+sends (tools/vlm_prompt.py) answered with the JSON it parses. Each non-gym image gets a choice record answered
+"none". A per-label table is printed (or JSON with --json).
 """
 from __future__ import annotations
 
@@ -30,7 +34,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from finetune.conversations import LANGS, image_conversation, text_pairs
+from finetune.conversations import LANGS, choice_conversation, image_conversation, text_pairs
+from tools.vlm_prompt import NONE_ID, vlm_catalog
 
 IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 MIN_SIDE_PX = 128        # smaller photos carry too little detail for a 448 px InternViT tile
@@ -38,8 +43,6 @@ MAX_SIDE_PX = 1792       # longer sides are scaled down: InternVL tiles at most 
 JPEG_QUALITY = 92
 HASH_BITS_DUP = 5        # dHash Hamming distance (of 64) at or below which two photos count as the same shot
 TRAIN_FILE, VAL_FILE, TEXT_FILE, IMAGE_DIR = "train.jsonl", "val.jsonl", "text.jsonl", "images"
-
-
 
 def load_kb():
     """The knowledge base; unvalidated if its files are mid-edit (the equipment cards are what we need)."""
@@ -142,7 +145,7 @@ def split_train_val(names: list[str], val_fraction: float, seed: int, label: str
 # ---- the build ----
 def build_dataset(images: Path | str, out: Path | str, kb=None, val_fraction: float = 0.1, seed: int = 0,
                   with_text: bool = False, langs: tuple[str, ...] = LANGS, min_side: int = MIN_SIDE_PX,
-                  dup_bits: int = HASH_BITS_DUP) -> dict:
+                  dup_bits: int = HASH_BITS_DUP, negatives: bool = True) -> dict:
     """Write train/val (and text) JSONL plus normalised images under out; return the stats."""
     kb = kb or load_kb()
     out = Path(out)
@@ -166,7 +169,7 @@ def build_dataset(images: Path | str, out: Path | str, kb=None, val_fraction: fl
             continue
         hashes = np.append(hashes, np.uint64(h))
         kept.setdefault(eq_id, []).append((path.stem, path))
-    records = {"train": [], "val": []}
+    records, catalog = {"train": [], "val": []}, vlm_catalog(kb)
     for eq_id in sorted(kept):
         shots = _unique_names(kept[eq_id])
         train, val = split_train_val(list(shots), val_fraction, seed, eq_id)
@@ -179,9 +182,12 @@ def build_dataset(images: Path | str, out: Path | str, kb=None, val_fraction: fl
                 img.save(folder / f"{name}.jpg", quality=JPEG_QUALITY)
                 rng = random.Random(f"{seed}:{eq_id}:{name}")
                 for lang in langs:
-                    records[split].append({"id": f"{eq_id}/{name}:{lang}", "label": eq_id,
-                                           "image": f"{split}/{eq_id}/{name}.jpg", "image_wh": list(img.size),
-                                           "conversations": image_conversation(kb.equipment[eq_id], kb, lang, rng)})
+                    records[split].append(_record(f"{eq_id}/{name}:{lang}", eq_id, split, name, img.size,
+                                                  image_conversation(kb.equipment[eq_id], kb, lang, rng)))
+                records[split].append(_record(f"{eq_id}/{name}:choice", eq_id, split, name, img.size,
+                                              choice_conversation(catalog, eq_id)))
+    none_examples = _none_examples(out, catalog, hashes, min_side, dup_bits) if negatives else []
+    records["train"] += none_examples
     out.mkdir(parents=True, exist_ok=True)
     _write_jsonl(out / TRAIN_FILE, records["train"])
     _write_jsonl(out / VAL_FILE, records["val"])
@@ -189,8 +195,36 @@ def build_dataset(images: Path | str, out: Path | str, kb=None, val_fraction: fl
     if with_text:
         _write_jsonl(out / TEXT_FILE, text)
     return {"labels": {k: dict(v) for k, v in sorted(stats.items())}, "unknown_labels": unknown,
-            "train_records": len(records["train"]), "val_records": len(records["val"]), "text_pairs": len(text),
+            "train_records": len(records["train"]), "val_records": len(records["val"]),
+            "none_examples": len(none_examples), "text_pairs": len(text),
             "text_by_kind": dict(Counter(r["id"].split(":")[0] for r in text)), "out": str(out)}
+
+
+def _record(rid: str, label: str, split: str, name: str, size, conversations: list[dict]) -> dict:
+    return {"id": rid, "label": label, "image": f"{split}/{label}/{name}.jpg", "image_wh": list(size),
+            "conversations": conversations}
+
+
+def _none_examples(out: Path, catalog: dict[str, str], hashes: np.ndarray, min_side: int, dup_bits: int) -> list[dict]:
+    """Choice records answered "none" for the shipped non-gym images: only their "calib" half, so the
+    "held" half stays unseen for measuring (bench recognition, bench vlm_calibration)."""
+    from indexes.default_gallery.negatives import negative_set
+
+    folder = out / IMAGE_DIR / "train" / NONE_ID
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for n, item in enumerate(x for x in negative_set() if x["split"] == "calib"):
+        img = item["image"].convert("RGB")
+        h = dhash(img)
+        if min(img.size) < min_side or _nearest(h, hashes)[1] <= dup_bits:
+            continue
+        hashes = np.append(hashes, np.uint64(h))
+        name = f"{n:03d}_" + re.sub(r"[^\w\-]+", "_", item["name"]).strip("_")
+        img = _fit(img)
+        img.save(folder / f"{name}.jpg", quality=JPEG_QUALITY)
+        rows.append(_record(f"{NONE_ID}/{name}:choice", NONE_ID, "train", name, img.size,
+                            choice_conversation(catalog, NONE_ID)))
+    return rows
 
 
 def _unique_names(shots: list[tuple[str, Path]]) -> dict[str, Path]:
@@ -236,6 +270,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--langs", default="en,zh", help="conversation languages, comma-separated (en, zh)")
     ap.add_argument("--min-side", type=int, default=MIN_SIDE_PX, help="reject photos with a shorter side below (px)")
     ap.add_argument("--dup-bits", type=int, default=HASH_BITS_DUP, help="dHash distance counted as duplicate (0-64)")
+    ap.add_argument("--no-negatives", action="store_true", help="no \"none\" examples from the shipped non-gym images")
     ap.add_argument("--json", action="store_true", help="print the stats as JSON")
     args = ap.parse_args(argv)
     langs = tuple(x.strip() for x in args.langs.split(",") if x.strip())
@@ -248,14 +283,16 @@ def main(argv: list[str] | None = None) -> dict:
     if not 0 <= args.dup_bits <= 64:
         ap.error("--dup-bits must be between 0 and 64")
     stats = build_dataset(args.images, args.out, val_fraction=args.val_fraction, seed=args.seed,
-                          with_text=args.text_pairs, langs=langs, min_side=args.min_side, dup_bits=args.dup_bits)
+                          with_text=args.text_pairs, langs=langs, min_side=args.min_side, dup_bits=args.dup_bits,
+                          negatives=not args.no_negatives)
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return stats
     from bench.table import format_table
 
     print(format_table(stats_rows(stats)))
-    print(f"records: train {stats['train_records']}, val {stats['val_records']} ({len(langs)} per image) -> {args.out}")
+    print(f"records: train {stats['train_records']}, val {stats['val_records']} ({len(langs)} per image + 1 closed-set "
+          f"choice; {stats['none_examples']} non-gym images answered \"none\") -> {args.out}")
     if args.text_pairs:
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(stats["text_by_kind"].items()))
         print(f"text pairs: {stats['text_pairs']} ({kinds}) -> {args.out / TEXT_FILE}")

@@ -1,7 +1,9 @@
 """Conversations for fine-tuning, written from the knowledge base (used by finetune/build_dataset.py).
 
 Per equipment photo: what is it, how to use it, which muscles, common mistakes, in English or Chinese, answered
-from the equipment card (the identity answer names the catalog id the benchmark asks for). Text-only pairs from
+from the equipment card (the identity answer names the catalog id the benchmark asks for), plus the closed-set
+recognition turn the app sends (`tools.vlm_prompt`, word for word) answered with the JSON it parses; non-gym
+images get that turn answered "none". Text-only pairs from
 the docs (training and nutrition advice), exercises (steps, cues, mistakes) and foods (energy and macros of a
 portion) keep that knowledge in the model while it learns the photos.
 """
@@ -9,7 +11,13 @@ from __future__ import annotations
 
 import random
 
+from tools.equipment import TOP_K
+from tools.vlm_prompt import answer_text, closed_set_question
+
 LANGS = ("en", "zh")
+# The confidence a training answer states. Below tools.equipment.UNCALIBRATED_ACCEPT on purpose: a model taught
+# to say "1.0" would earn confident cards by rote; how often it is right is measured by `bench vlm_calibration`.
+TRAIN_CONFIDENCE = 0.9
 QUESTIONS = {  # a few phrasings each so the model does not latch onto one wording
     "en": {"what": ("What is this machine?", "What equipment is this?", "Can you tell me what this is?"),
            "how": ("How do I use it?", "How do I use this correctly?", "Walk me through using it."),
@@ -91,6 +99,12 @@ def image_conversation(eq, kb, lang: str, rng: random.Random) -> list[dict]:
         turns.append({"from": "human", "value": f"<image>\n{q}" if i == 0 else q})
         turns.append({"from": "gpt", "value": answers[kind]})
     return turns
+
+
+def choice_conversation(catalog: dict[str, str], label: str) -> list[dict]:
+    """The app's recognition turn for one photo: its question (catalog ids + "none") and the answer for label."""
+    return [{"from": "human", "value": "<image>\n" + closed_set_question(catalog, TOP_K)},
+            {"from": "gpt", "value": answer_text([(label, TRAIN_CONFIDENCE)])}]
 
 
 def _pair(rid: str, question: str, answer: str) -> dict:

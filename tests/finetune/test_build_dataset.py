@@ -24,6 +24,11 @@ def built(photos, tmp_path, kb):
     return out, stats
 
 
+def card_rows(rows):
+    """The per-language card conversations (the closed-set choice records end in ':choice')."""
+    return [r for r in rows if not r["id"].endswith(":choice")]
+
+
 def test_records_follow_xtuner_internvl_format(built, kb):
     out, _ = built
     for split in ("train", "val"):
@@ -31,12 +36,13 @@ def test_records_follow_xtuner_internvl_format(built, kb):
         assert rows
         for row in rows:
             assert set(row) == {"id", "label", "image", "image_wh", "conversations"}
-            assert row["label"] in kb.equipment
-            assert row["image"].startswith(f"{split}/{row['label']}/") and row["image"].endswith(".jpg")
+            assert row["label"] in kb.equipment or row["id"].startswith("none/")
             path = out / bd.IMAGE_DIR / row["image"]
-            assert path.is_file()
+            assert row["image"].startswith(f"{split}/{row['label']}/") and path.is_file()
             with Image.open(path) as im:
                 assert im.mode == "RGB" and list(im.size) == row["image_wh"]
+        for row in card_rows(rows):
+            assert row["image"].endswith(".jpg")
             turns = row["conversations"]
             assert [t["from"] for t in turns] == ["human", "gpt"] * (len(turns) // 2) and len(turns) >= 4
             assert turns[0]["value"].startswith("<image>\n")
@@ -49,11 +55,11 @@ def test_records_follow_xtuner_internvl_format(built, kb):
 
 def test_every_photo_gets_an_english_and_a_chinese_conversation(built):
     out, _ = built
-    rows = read_jsonl(out / "train.jsonl")
+    rows = [r for r in read_jsonl(out / "train.jsonl") if not r["id"].startswith("none/")]
     by_image = {}
     for row in rows:
-        by_image.setdefault(row["image"], set()).add(row["id"].rsplit(":", 1)[1])
-    assert all(langs == {"en", "zh"} for langs in by_image.values())
+        by_image.setdefault(row["image"], []).append(row["id"].rsplit(":", 1)[1])
+    assert all(sorted(kinds) == ["choice", "en", "zh"] for kinds in by_image.values())
     zh = next(r for r in rows if r["id"].endswith(":zh"))
     assert "这是" in zh["conversations"][1]["value"]
 
@@ -141,7 +147,11 @@ def test_cli_prints_a_stats_table_and_rejects_bad_arguments(photos, tmp_path, ca
     assert header == ["label", "found", "broken", "small", "dup", "train", "val"]
     assert "TOTAL" in out and "spaceship" in out
     assert not (tmp_path / "cli" / bd.TEXT_FILE).exists()
-    assert all(r["id"].endswith(":en") for r in read_jsonl(tmp_path / "cli" / "train.jsonl"))
+    assert all(r["id"].endswith((":en", ":choice")) for r in read_jsonl(tmp_path / "cli" / "train.jsonl"))
+    assert "closed-set choice" in out and "answered \"none\"" in out
+    bd.main(["--images", str(photos), "--out", str(tmp_path / "bare"), "--no-negatives"])
+    assert not any(r["label"] == "none" for r in read_jsonl(tmp_path / "bare" / "train.jsonl"))
+    assert not (tmp_path / "bare" / bd.IMAGE_DIR / "train" / "none").exists()
     for bad in (["--val-fraction", "1.5"], ["--langs", "fr"], ["--dup-bits", "99"]):
         with pytest.raises(SystemExit) as exc:
             bd.main(["--images", str(photos), "--out", str(tmp_path / "x"), *bad])
@@ -159,3 +169,28 @@ def test_rebuilding_into_the_same_folder_leaves_no_stale_photos(photos, tmp_path
     assert on_disk == {r["image"] for r in rows}
     with pytest.raises(ValueError):
         bd.build_dataset(out / "images" / "train", out, kb)
+
+
+def test_choice_records_ask_exactly_what_the_app_asks_and_parse_to_their_label(built, kb):
+    from agent.backends import FakeBackend
+    from tools.equipment import VLMRecognizer, parse_vlm_reply
+
+    out, stats = built
+    asked = VLMRecognizer.from_kb(FakeBackend(), kb).messages(Image.new("RGB", (64, 64)))
+    (image_part, text_part), = [m["content"] for m in asked]
+    assert image_part["type"] == "image_url"          # the photo comes first, as "<image>\n" does here
+    rows = [r for split in ("train", "val") for r in read_jsonl(out / f"{split}.jsonl") if r["id"].endswith(":choice")]
+    photos = {r["image"] for split in ("train", "val") for r in read_jsonl(out / f"{split}.jsonl")
+              if r["label"] != "none"}
+    assert {r["image"] for r in rows if r["label"] != "none"} == photos      # one choice record per photo
+    for row in rows:
+        question, answer = row["conversations"]
+        assert question == {"from": "human", "value": "<image>\n" + text_part["text"]}
+        cands, none = parse_vlm_reply(answer["value"], set(kb.equipment))
+        if row["label"] == "none":
+            assert cands == [] and none > 0.5
+        else:
+            assert [i for i, _ in cands] == [row["label"]] and none == 0.0
+    nones = [r for r in rows if r["label"] == "none"]
+    assert len(nones) == stats["none_examples"] >= 10 and all(r["image"].startswith("train/none/") for r in nones)
+    assert not any(r["label"] == "none" for r in read_jsonl(out / "val.jsonl"))
