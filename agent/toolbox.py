@@ -221,10 +221,14 @@ def equipment_recognizer_tool(recognizer, kb) -> Tool:
 
 
 def _profile_fixable(plan: Callable[[], dict]) -> dict:
+    """A planner's result; a profile the model can fix (or an unsafe request) becomes what to tell it."""
+    from tools.nutrition import UnsafeNutritionRequest
     from tools.profiles import ProfileError
 
     try:
         return plan()
+    except UnsafeNutritionRequest as err:
+        raise ToolError(f"unsafe request, tell the user and offer the safe plan: {err.message['en']}") from err
     except ProfileError as err:
         raise ToolError(f"fix these fields and call again: {err}") from err
 

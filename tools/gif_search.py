@@ -3,14 +3,11 @@
 Pure functions over an `indexes.gif_library.GifLibrary` return plain dicts (file path, captions in
 both languages, exercise id, score); the default library (knowledge base exercises + the user's clips
 folder, cached indexes) opens on first use. A generated GIF is rendered into the cache the first time
-its path is asked for. The lagent adapter at the bottom is what the agent calls.
+its path is asked for. The agent's tool over `search_gifs` is agent/toolbox.py.
 """
 from __future__ import annotations
 
 import functools
-
-from lagent.actions import BaseAction, tool_api
-from lagent.schema import ActionReturn, ActionStatusCode
 
 MAX_K = 10
 
@@ -45,24 +42,3 @@ def gif_for_exercise(exercise_id: str, lang: str = "en", library=None) -> dict |
     clip = library.get(exercise_id or "")
     return _as_dict(library, clip, 1.0, lang) if clip else None
 
-
-class ExerciseGif(BaseAction):
-    """Find an animated demonstration (GIF/MP4) of an exercise so the user can see the movement."""
-
-    def __init__(self, library=None, **kwargs):
-        super().__init__(**kwargs)
-        self._library = library
-
-    @tool_api
-    def run(self, query: str, lang: str = "en") -> dict:
-        """Search the exercise animation library.
-
-        Args:
-            query (str): the exercise in the user's words, e.g. "barbell squat", "高位下拉", or an exercise id
-            lang (str): "en" or "zh", the language of the caption to show
-        """
-        hits = search_gifs(query, 3, lang, self._library)
-        if not hits:
-            return ActionReturn(errmsg=f"no demonstration found for {query!r}; ask for a named exercise",
-                                state=ActionStatusCode.ARGS_ERROR)
-        return {"clips": hits}

@@ -10,8 +10,6 @@ from __future__ import annotations
 import functools
 from dataclasses import asdict
 
-from lagent.actions import BaseAction, tool_api
-
 MAX_K = 10
 
 
@@ -35,20 +33,3 @@ def answer_question(query: str, lang: str | None = None, index=None) -> dict:
     ans = index.answer(query, lang=lang)
     return {"answer": ans.text, "found": ans.found, "lang": ans.lang, "citations": ans.citations}
 
-
-class KnowledgeBase(BaseAction):
-    """Answer a fitness or nutrition question from FitnessLM's cited knowledge articles."""
-
-    def __init__(self, index=None, **kwargs):
-        super().__init__(**kwargs)
-        self._index = index
-
-    @tool_api
-    def run(self, question: str, lang: str = "en") -> dict:
-        """Look the question up in the knowledge base.
-
-        Args:
-            question (str): the user's question, in Chinese or English
-            lang (str): "en" or "zh", the language of the answer
-        """
-        return answer_question(question, lang, self._index)

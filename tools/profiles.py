@@ -97,12 +97,6 @@ class ProfileError(ValueError):
     def to_dict(self) -> dict:
         return {"error": "invalid_profile", "fields": self.errors}
 
-    def to_action_return(self):
-        """The error as a lagent ActionReturn, so the agent's model sees which fields to fix and retries."""
-        from lagent.schema import ActionReturn, ActionStatusCode
-
-        return ActionReturn(errmsg=f"fix these fields and call again: {self}", state=ActionStatusCode.ARGS_ERROR)
-
 
 def _msg(en: str, zh: str) -> dict[str, str]:
     return {"en": en, "zh": zh}

@@ -131,3 +131,14 @@ def test_rendered_answers_come_from_the_tool(toolbox):
     assert "Goblet squat" in answer and attachments[0]["type"] == "gif" and data["hits"]
     assert render_result(gif, "not a dict", "en") == (None, [], None)
     assert render_result(toolbox["TrainingPlanner"], {"no": "summary"}, "en") == (None, [], None)
+
+
+def test_an_unsafe_planner_request_tells_the_model_to_offer_the_safe_plan():
+    from agent.toolbox import ToolError, _profile_fixable
+    from tools.nutrition import nutrition_targets
+
+    woman = {"sex": "female", "age": 30, "height_cm": 165, "weight_kg": 60, "requested_kcal": 800}
+    with pytest.raises(ToolError, match="^unsafe request, tell the user and offer the safe plan: .*800 kcal"):
+        _profile_fixable(lambda: nutrition_targets(woman))
+    with pytest.raises(ToolError, match="^fix these fields and call again: .*age"):
+        _profile_fixable(lambda: nutrition_targets({**woman, "age": 3, "requested_kcal": None}))

@@ -1,10 +1,9 @@
-"""The GIF tool's pure functions and lagent adapter, over a small library with a fake embedder."""
+"""The GIF tool's pure functions, over a small library with a fake embedder."""
 import pytest
-from lagent.schema import ActionReturn
 
 from indexes.gif_library import GifLibrary
 from tests.indexes import HashEmbedder, tiny_kb
-from tools.gif_search import ExerciseGif, gif_for_exercise, search_gifs
+from tools.gif_search import gif_for_exercise, search_gifs
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +35,3 @@ def test_exact_exercise_id(library):
     assert gif_for_exercise("hammer_curl", library=library)["caption_zh"] == "哑铃锤式弯举"
     assert gif_for_exercise("no_such_exercise", library=library) is None
     assert gif_for_exercise("", library=library) is None
-
-
-def test_lagent_adapter(library):
-    tool = ExerciseGif(library=library)
-    assert tool.run(query="romanian deadlift")["clips"][0]["exercise_id"] == "romanian_deadlift"
-    miss = tool.run(query="asdkjh qwe zxcv")
-    assert isinstance(miss, ActionReturn) and "no demonstration" in miss.errmsg

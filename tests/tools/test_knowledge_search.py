@@ -1,9 +1,9 @@
-"""The knowledge tool's pure functions and lagent adapter over a tiny index with a fake embedder."""
+"""The knowledge tool's pure functions over a tiny index with a fake embedder."""
 import pytest
 
 from indexes.knowledge_rag import KnowledgeIndex
 from tests.indexes import HashEmbedder, tiny_kb
-from tools.knowledge_search import KnowledgeBase, answer_question, search_knowledge
+from tools.knowledge_search import answer_question, search_knowledge
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +21,3 @@ def test_answer_and_not_found(index):
     ans = answer_question("每天需要多少蛋白质", index=index)
     assert ans["found"] and ans["lang"] == "zh" and ans["citations"][0]["doc_id"] == "protein-needs"
     assert not answer_question("asdkjh qwe zxcv", index=index)["found"]
-
-
-def test_lagent_adapter(index):
-    out = KnowledgeBase(index=index).run(question="how should I warm up before training", lang="en")
-    assert out["found"] and out["citations"][0]["doc_id"] == "warm-up"

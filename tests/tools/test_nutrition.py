@@ -167,16 +167,6 @@ def test_validator_catches_tampering(vegan_plan):
     assert {"accuracy", "safety", "variety"} <= set(NUTRITION_RULES)
 
 
-def test_agent_adapter_summarises_or_asks_to_fix_fields():
-    pytest.importorskip("lagent")
-    from tools.nutrition import NutritionPlanner
-
-    tool = NutritionPlanner(kb=KB)
-    reply = tool.run(sex="女", age=28, height_cm=162, weight_kg=58, goal="减脂", lang="zh")
-    assert reply["kcal"] >= 1200 and "早餐" in reply["day_1"] and "千卡" in reply["why"][0]
-    assert "weight_kg" in tool.run(sex="male", age=30, height_cm=175, weight_kg=-5).errmsg
-
-
 def test_bad_profile_is_a_profile_error():
     with pytest.raises(ProfileError) as err:
         plan_nutrition({"sex": "female", "age": 3, "height_cm": 2000, "weight_kg": -5}, KB)

@@ -159,17 +159,6 @@ def test_tiny_knowledge_base_without_options_does_not_crash():
     assert all(not s["exercises"] for s in empty["sessions"])
 
 
-def test_agent_adapter_summarises_or_asks_to_fix_fields():
-    pytest.importorskip("lagent")
-    from tools.training import TrainingPlanner
-
-    tool = TrainingPlanner(kb=KB)
-    reply = tool.run(goal="增肌", days_per_week=3, minutes_per_session=45, age=30, limitations="膝盖", lang="zh")
-    assert reply["split"] == "全身" and len(reply["sessions"]) == 3 and reply["disclaimer"]
-    err = tool.run(goal="hypertrophy", days_per_week=0, minutes_per_session=45, age=3)
-    assert "days_per_week" in err.errmsg and "age" in err.errmsg
-
-
 def test_invalid_profile_raises_profile_error():
     with pytest.raises(ProfileError):
         plan_training_week({**BASE, "days_per_week": 0}, KB)

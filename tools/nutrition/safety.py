@@ -21,12 +21,6 @@ class UnsafeNutritionRequest(ProfileError):
         return {"error": "unsafe_request", "fields": self.errors, "requested_kcal": self.requested_kcal,
                 "safe_kcal": self.safe_kcal, "reason": self.reason, "message": self.message}
 
-    def to_action_return(self):
-        from lagent.schema import ActionReturn, ActionStatusCode
-
-        return ActionReturn(errmsg=f"unsafe request, tell the user and offer the safe plan: {self.message['en']}",
-                            state=ActionStatusCode.ARGS_ERROR)
-
 
 def safe_kcal_range(p: NutritionProfile, tdee: float, extra: float, blockers: list[str]) -> tuple[int, int, dict, dict]:
     """(lowest, highest) safe daily target and the reason for each bound, bilingual."""
