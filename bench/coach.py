@@ -138,6 +138,15 @@ def r_knee(plan, p, kb, ctx):
     return bad
 
 
+def r_painful_joint(plan, p, kb, ctx):
+    """A lift modified for a painful joint is moderate work by effort: >= 6 reps, RPE <= 7, never %1RM, with the
+    pain rule stated (pain-monitoring model: Silbernagel 2007 AJSM; Willy 2019 JOSPT CPG)."""
+    return [f"{it['exercise_id']} {it['reps']} RPE {it['load']['rpe']} {it['load']['type']}" for it in _items(plan)
+            if it.get("modification") and it["unit"] == "reps" and it["role"] != "power"
+            and (it["reps"][0] < 6 or it["load"]["rpe"][1] > 7 or it["load"]["type"] == "pct_1rm"
+                 or "3/10" not in it["load"]["text"]["en"])]
+
+
 def r_low_back(plan, p, kb, ctx):
     """Low back: no loaded spinal flexion, no heavy axial loading; supported variants (McGill 2007; NICE NG59)."""
     from tools.training.demands import demand_flags
@@ -302,7 +311,8 @@ def r_endurance(plan, p, kb, ctx):
                                                   for s in plan["sessions"]):
         bad.append("walking or cardio added on top of the athlete's own sessions")
     if not prof.conservative and not prof.is_minor and prof.years < 65:
-        bad += [f"{it['exercise_id']} {it['reps']}" for it in _items(plan) if it["role"] == "main" and it["reps"][1] > 8]
+        bad += [f"{it['exercise_id']} {it['reps']}" for it in _items(plan)
+                if it["role"] == "main" and it["reps"][1] > 8 and not it.get("modification")]
         jumps_ok = not ({"knee", "ankle"} & set(prof.limitations))
         if jumps_ok and any(not any(it["role"] == "power" for it in s["exercises"]) for s in lifting):
             bad.append("a strength day without plyometrics")
@@ -340,7 +350,7 @@ def r_time(plan, p, kb, ctx):
             if max(s["estimated_min_by_week"]) > ctx["prof"].minutes_per_session]
 
 
-RUBRIC = [r_validator, r_equipment, r_knee, r_low_back, r_shoulder, r_referral, r_pregnancy, r_postpartum, r_youth,
+RUBRIC = [r_validator, r_equipment, r_knee, r_painful_joint, r_low_back, r_shoulder, r_referral, r_pregnancy, r_postpartum, r_youth,
           r_older, r_small_muscles, r_main_lifts, r_rest, r_beginner_basics, r_pull_up, r_endurance, r_warmup,
           r_order, r_time]
 

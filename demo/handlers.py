@@ -249,14 +249,60 @@ def training_today(services, user_id: str, form: dict, lang: str) -> str:
 
 def training_plan(services, user_id: str, form: dict, variation: int, lang: str) -> dict:
     """The week for this form: summary Markdown, one table row per exercise, weekly sets, GIFs, files."""
-    from tools.exports import to_markdown
-    from tools.gif_search import gif_for_exercise
     from tools.training import plan_training_week
 
     try:
         plan = plan_training_week(form, services.kb, variation=variation)
     except ProfileError as exc:
-        return {"markdown": profile_error_markdown(exc, lang), "rows": [], "sets": [], "gifs": [], "files": []}
+        return _no_training(profile_error_markdown(exc, lang))
+    services.remember_plan(user_id, "training_plan", form, f"{plan['split']['label']['en']} · "
+                           f"{form.get('days_per_week')} d/wk", variation=variation)
+    return render_training(plan, lang)
+
+
+def _no_training(markdown: str, plan: dict | None = None) -> dict:
+    return {"markdown": markdown, "rows": [], "sets": [], "gifs": [], "files": [], "plan": plan, "swaps": []}
+
+
+def swap_choices(plan: dict | None, lang: str) -> list[tuple[str, str]]:
+    """(label, value) per exercise of the plan for the swap picker: "Day 2 · Leg press" → "2|leg_press"."""
+    if not plan:
+        return []
+    return [(f"{t('day_n', lang).format(n=d)} · {_bi(it['name'], lang)}", f"{d}|{it['exercise_id']}")
+            for d, s in enumerate(plan.get("sessions", []), 1) for it in s.get("exercises", [])]
+
+
+def training_swap(services, user_id: str, plan: dict | None, choice: str | None, lang: str) -> dict:
+    """Replace the picked exercise with the best other one of its movement pattern; the week is shown again."""
+    from tools.training import swap_exercise
+
+    if not plan:
+        return _no_training(t("swap_no_plan", lang))
+    if not choice or "|" not in choice:
+        out = render_training(plan, lang)
+        return {**out, "markdown": f"{t('swap_pick', lang)}\n\n" + out["markdown"]}
+    day, exercise_id = choice.split("|", 1)
+    try:
+        new = swap_exercise(plan, int(day), exercise_id, None, lang, services.kb)
+    except (ProfileError, ValueError) as exc:
+        out = render_training(plan, lang)
+        reason = profile_error_markdown(exc, lang) if isinstance(exc, ProfileError) else str(exc)
+        return {**out, "markdown": f"⚠️ {reason}\n\n" + out["markdown"]}
+    done = new["swaps"][-1]
+    services.remember_plan(user_id, "training_plan", new["profile"], f"day {day}: {done['from']} -> {done['to']}")
+    out = render_training(new, lang)
+    names = {it["exercise_id"]: _bi(it["name"], lang) for s in new["sessions"] for it in s["exercises"]}
+    old_name = next((_bi(it["name"], lang) for s in plan["sessions"] for it in s["exercises"]
+                     if it["exercise_id"] == done["from"]), done["from"])
+    note = t("swapped", lang).format(day=day, old=old_name, new=names.get(done["to"], done["to"]))
+    return {**out, "markdown": f"✅ {note}\n\n" + out["markdown"]}
+
+
+def render_training(plan: dict, lang: str) -> dict:
+    """A built plan as the Training tab shows it: Markdown, table rows, weekly sets, GIFs, files, swap picker."""
+    from tools.exports import to_markdown
+    from tools.gif_search import gif_for_exercise
+
     rows, gifs, seen = [], [], set()
     for s in plan["sessions"]:
         day = f"{_bi(s.get('label'), lang)}"
@@ -280,9 +326,8 @@ def training_plan(services, user_id: str, form: dict, variation: int, lang: str)
         extra.append(f"\n⚠️ **{_bi(plan['referral'], lang)}**")
     extra.append(f"\n_{_bi(plan['disclaimer'], lang)}_")
     md = md + "\n" + "\n".join(extra)
-    services.remember_plan(user_id, "training_plan", form, f"{plan['split']['label']['en']} · "
-                           f"{form.get('days_per_week')} d/wk", variation=variation)
-    return {"markdown": md, "rows": rows, "sets": sets, "gifs": gifs, "files": plan_files(plan, lang), "plan": plan}
+    return {"markdown": md, "rows": rows, "sets": sets, "gifs": gifs, "files": plan_files(plan, lang), "plan": plan,
+            "swaps": swap_choices(plan, lang)}
 
 
 def nutrition_plan(services, user_id: str, form: dict, lang: str) -> dict:

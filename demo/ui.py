@@ -219,6 +219,11 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
                 tr_table = L(gr.Dataframe(interactive=False, wrap=True, label=t("week", lang0),
                                           elem_id="training-table"), "week")
                 with gr.Row():
+                    tr_swap_dd = L(gr.Dropdown(choices=[], label=t("swap_label", lang0), elem_id="swap-exercise",
+                                               scale=3), "swap_label")
+                    tr_swap_btn = L(gr.Button(t("swap_btn", lang0), elem_id="swap-btn", scale=1), "swap_btn", "value")
+                tr_plan = gr.State(None)
+                with gr.Row():
                     tr_chart = L(gr.BarPlot(x="x", y="y", label=t("weekly_sets", lang0), height=280, y_lim=[0, None],
                                             x_title=" ", y_title=t("sets_axis", lang0), x_label_angle=-35,
                                             sort="-y"), "weekly_sets")
@@ -450,14 +455,22 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
             user_id = owned(request, user_id, lang_value)
             form = {"goal": goal, "experience": exp, "place": place, "days_per_week": days,
                     "minutes_per_session": minutes, "age": age, "sex": sex, "limitations": lim or []}
-            out = h.training_plan(services, user_id, form, int(variation or 0), lang_value)
+            return training_view(h.training_plan(services, user_id, form, int(variation or 0), lang_value), lang_value)
+
+        def training_view(out, lang_value):
             table = _frame(out["rows"], "col_day,col_exercise,col_sets,col_reps,col_rest,col_load,col_tempo,col_cue",
                            lang_value)
             chart = pd.DataFrame(out["sets"], columns=["x", "y"])
-            return out["markdown"], table, chart, out["files"] or None, out["gifs"]
+            return (out["markdown"], table, chart, out["files"] or None, out["gifs"], out["plan"],
+                    gr.update(choices=out["swaps"], value=None))
+
+        def on_swap(plan, choice, user_id, lang_value, request: gr.Request):
+            user_id = owned(request, user_id, lang_value)
+            return training_view(h.training_swap(services, user_id, plan, choice, lang_value), lang_value)
 
         tr_inputs = [tr_goal, tr_exp, tr_place, tr_days, tr_min, tr_age, tr_sex, tr_lim, tr_variation, user, lang]
-        tr_outputs = [tr_md, tr_table, tr_chart, tr_files, tr_gifs]
+        tr_outputs = [tr_md, tr_table, tr_chart, tr_files, tr_gifs, tr_plan, tr_swap_dd]
+        tr_swap_btn.click(on_swap, [tr_plan, tr_swap_dd, user, lang], tr_outputs, api_name=False)
         tr_btn.click(lambda: 0, None, tr_variation, api_name=False).then(on_training, tr_inputs, tr_outputs,
                                                                           api_name=False)
         def on_today(goal, exp, place, days, minutes, age, sex, lim, variation, user_id, lang_value,

@@ -55,6 +55,25 @@ def test_training_handler_gives_table_chart_gifs_and_files(services):
     assert "医疗" in out["markdown"] or "医生" in out["markdown"] or "专业" in out["markdown"]  # disclaimer in zh
 
 
+def test_swap_picker_replaces_one_exercise_and_keeps_the_rest(services):
+    out = h.training_plan(services, "u-swap", {**FORM, "limitations": []}, 0, "en")
+    assert out["swaps"] and out["swaps"][0][1].startswith("1|")
+    label, value = out["swaps"][0]
+    day, old = value.split("|")
+    assert label.startswith("Day 1 · ")
+    swapped = h.training_swap(services, "u-swap", out["plan"], value, "en")
+    first = [it["exercise_id"] for it in swapped["plan"]["sessions"][0]["exercises"]]
+    assert old not in first and len(first) == len(out["plan"]["sessions"][0]["exercises"])
+    assert swapped["markdown"].startswith("✅ Day 1:") and swapped["rows"] and swapped["swaps"]
+    assert [s["exercises"] for s in swapped["plan"]["sessions"][1:]] == [s["exercises"] for s in out["plan"]["sessions"][1:]]
+    assert services.store.history("u-swap")[0]["summary"].startswith("day 1:")
+    # nothing picked, no plan yet, or a stale pick: a clear message, the plan shown is kept
+    assert "Pick the exercise" in h.training_swap(services, "u-swap", out["plan"], None, "en")["markdown"]
+    assert h.training_swap(services, "u-swap", None, value, "zh")["markdown"] == "请先生成计划，再选择要换的动作。"
+    stale = h.training_swap(services, "u-swap", out["plan"], "1|no_such_exercise", "en")
+    assert stale["markdown"].startswith("⚠️") and stale["plan"] == out["plan"]
+
+
 def test_bad_profiles_get_field_messages_not_plans(services):
     out = h.training_plan(services, "u1", {**FORM, "age": 3, "days_per_week": 0}, 0, "en")
     assert out["rows"] == [] and "`age`" in out["markdown"] and "`days_per_week`" in out["markdown"]

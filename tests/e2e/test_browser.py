@@ -127,6 +127,11 @@ def test_training_form_makes_a_week(page, tmp_path):
     page.locator("#another-variation").click()       # same profile, other exercises
     page.wait_for_function("(before) => document.querySelector('#training-table').innerText !== before", arg=before)
     assert "Sets" in table.inner_text()
+    page.locator("#swap-exercise input").click()      # swap the first exercise of day 1
+    page.get_by_role("option").first.click()
+    page.locator("#swap-btn").click()
+    page.locator("#training-summary").get_by_text("Day 1:").first.wait_for()
+    assert "→" in page.locator("#training-summary").inner_text() and "Sets" in table.inner_text()
 
 
 def test_nutrition_form_makes_targets_and_meals(page, tmp_path):

@@ -9,6 +9,15 @@ from tools.training.rules import (BODYWEIGHT_REPS, GOAL_RESISTANCE_DAYS, GROUP_L
 from tools.training.selection import is_loadable, muscle_group, role_of
 
 
+# A lift modified for a painful joint: 6-12 reps at RPE <= 7, and pain during it stays at or below 3/10 and
+# settles by the next morning (the pain-monitoring model: Silbernagel et al. 2007, Am J Sports Med 35:897;
+# Thomeé 1997 for patellofemoral pain). Heavy 3-5-rep sets on a sore knee are what a coach avoids.
+PAINFUL_REPS = (6, 12)
+PAINFUL_RPE = 7
+PAIN_RULE = {"en": " · pain during the set at most 3/10 and settled by the next morning; otherwise go lighter.",
+             "zh": " · 练时疼痛不超过 3/10、第二天早上能缓解；否则减轻重量。"}
+
+
 def _rx_key(profile: TrainingProfile) -> str:
     """Which RX rows apply: population rows first, then novices, then the goal."""
     pops = populations(profile)
@@ -99,6 +108,7 @@ def _progression(profile: TrainingProfile, unit: str, load_type: str, reps: tupl
 
 
 def _make_item(ex, profile: TrainingProfile, sets: int) -> dict:
+    mod = modification(ex, profile)
     reps, unit, rest_s, load_type, pct, rpe = _rx_for(ex, profile)
     group, role = muscle_group(ex), role_of(ex)
     step = LOAD_STEP_PCT["lower" if group in LOWER_BODY and ex.mechanic == "compound" else "upper"]
@@ -120,9 +130,10 @@ def _make_item(ex, profile: TrainingProfile, sets: int) -> dict:
         "deload": _bi("Week 4 deload: fewer sets, load −10-20 %, same reps, RPE 5-6.",
                       "第 4 周减量：减少组数，负荷降低 10-20%，次数不变，RPE 5-6。"),
     }
-    mod = modification(ex, profile)
     if mod:
         item["modification"] = mod
+        if unit == "reps" and role != "power":
+            item["load"]["text"] = {k: v + PAIN_RULE[k] for k, v in item["load"]["text"].items()}
     return item
 
 
@@ -134,6 +145,14 @@ def _rx_for(ex, profile: TrainingProfile) -> tuple:
         return HOLD_S, "s", min(HOLD_REST_S, rest_s), "rpe", None, rpe
     if role == "power":
         return reps, "reps", rest_s, "rpe", None, rpe
+    if modification(ex, profile):
+        # a joint that hurts: a modified lift is moderate work by effort, never heavy low reps (pain-monitoring)
+        reps, _, rest_s, _, rpe = RX[(_rx_key(profile), "secondary" if role == "main" else role)]
+        reps, rpe = (max(PAINFUL_REPS[0], reps[0]), max(PAINFUL_REPS[1], reps[1])), (min(rpe[0], PAINFUL_RPE - 1),
+                                                                                     min(rpe[1], PAINFUL_RPE))
+        if not is_loadable(ex):
+            return reps, "reps", min(rest_s, 90), "rpe", None, rpe
+        return reps, "reps", rest_s, "rpe_load", None, rpe
     if not is_loadable(ex):
         lo, hi = BODYWEIGHT_REPS["default"]
         return (max(lo, reps[0]), max(hi, reps[1])), "reps", min(rest_s, 90), "rpe", None, rpe
