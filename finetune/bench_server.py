@@ -8,7 +8,9 @@ python -m finetune.bench_server --images data/equipment/images/val \\
 Per server: a warm-up request, then --runs streamed requests (first-token latency, decode tokens/s from the
 server's usage count or, failing that, the streamed chunks), KV-cache use from LMDeploy's /metrics and, with
 --nvidia-smi, GPU memory in use on this host; then one request per held-out photo (`<label>/<image>`, e.g. the
-builder's images/val) asking for the equipment id from the catalog as JSON, scored against the folder label.
+builder's images/val) asking the app's closed-set question (tools/vlm_prompt.py, the one the fine-tune data
+teaches), its top id scored against the folder label. Raw model behaviour: one request per photo, no retry
+(`python -m bench vlm_calibration` measures the app's recogniser itself, retry and calibration included).
 A server that is down or times out gets its row with the error; the others still run.
 """
 from __future__ import annotations
@@ -28,11 +30,10 @@ import httpx
 
 RUNS = 5                # measured streamed requests per server (after one warm-up)
 MAX_TOKENS = 128        # generated tokens per speed request
-ANSWER_TOKENS = 48      # enough for {"id": "<longest id>"}
+ANSWER_TOKENS = 200     # the app's budget for the candidates JSON (tools.equipment.VLM_MAX_TOKENS)
 TIMEOUT_S = 60.0        # per HTTP request
 IMAGE_MAX_SIDE = 1024   # px; photos are re-encoded as JPEG data URLs (LMDeploy 0.18 refuses private http links)
 SPEED_PROMPT = "Explain in five numbered steps how a beginner should set up and use a leg press machine."
-ANSWER_RE = re.compile(r"\{[^{}]*\}", re.S)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -165,36 +166,14 @@ def gpu_memory_mb() -> float | None:
         return None
 
 
-def recognition_prompt(catalog: dict[str, str]) -> str:
-    listing = "\n".join(f"- {eq_id}: {name}" for eq_id, name in sorted(catalog.items()))
-    return ("Which gym equipment is shown in the photo? Choose exactly one id from this catalog:\n"
-            f"{listing}\nAnswer with JSON only, like {{\"id\": \"leg_press_machine\"}}.")
-
-
-def answer_schema(ids) -> dict:
-    return {"type": "object", "properties": {"id": {"type": "string", "enum": sorted(ids)}}, "required": ["id"]}
-
-
-def parse_answer(text: str, ids) -> str | None:
-    """The catalog id in a reply: a JSON object's "id" (code fences and chatter tolerated), else the one id named."""
-    ids = set(ids)
-    for blob in ANSWER_RE.findall(text or ""):
-        try:
-            value = json.loads(blob).get("id")
-        except (ValueError, AttributeError):
-            continue
-        if isinstance(value, str) and value.strip() in ids:
-            return value.strip()
-    named = {i for i in ids if re.search(rf"(?<![a-z0-9_]){re.escape(i)}(?![a-z0-9_])", text or "")}
-    return named.pop() if len(named) == 1 else None
-
-
 def measure_accuracy(backend, samples: list[tuple[str, Path]], catalog: dict[str, str], guided: bool = False) -> dict:
-    """Top-1 recognition over labelled photos; unparseable replies and failed requests are counted apart."""
+    """Top-1 recognition over labelled photos; "none" answers, unparseable replies and failed requests apart."""
     from agent.backends import BackendError
+    from tools.equipment import TOP_K
+    from tools.vlm_prompt import closed_set_question, parse_vlm_reply, vlm_schema
 
-    prompt, schema = recognition_prompt(catalog), answer_schema(catalog) if guided else None
-    correct = invalid = errors = 0
+    prompt, schema = closed_set_question(catalog, TOP_K), vlm_schema(list(catalog), TOP_K) if guided else None
+    correct = invalid = errors = nones = 0
     for label, path in samples:
         messages = [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": image_data_url(path)}},
                                                  {"type": "text", "text": prompt}]}]
@@ -203,11 +182,16 @@ def measure_accuracy(backend, samples: list[tuple[str, Path]], catalog: dict[str
         except BackendError:
             errors += 1
             continue
-        got = parse_answer(reply, catalog)
-        invalid += got is None
-        correct += got == label
+        try:
+            cands, _ = parse_vlm_reply(reply, set(catalog))
+        except ValueError:
+            invalid += 1
+            continue
+        nones += not cands
+        correct += bool(cands) and cands[0][0] == label
     n = len(samples)
-    return {"images": n, "acc_pct": round(100 * correct / n, 1) if n else "", "invalid": invalid, "errors": errors}
+    return {"images": n, "acc_pct": round(100 * correct / n, 1) if n else "", "none": nones, "invalid": invalid,
+            "errors": errors}
 
 
 def bench_server(server: dict, samples: list, catalog: dict, runs: int, max_tokens: int, timeout_s: float,
@@ -258,9 +242,10 @@ def main(argv: list[str] | None = None) -> list[dict]:
     args = parse_args(argv)
     from bench.table import emit
     from finetune.build_dataset import load_kb
+    from tools.vlm_prompt import vlm_catalog
 
     kb = load_kb()
-    catalog = {eq.id: eq.name.en for eq in kb.equipment.values()}
+    catalog = vlm_catalog(kb)   # the app's order and names: the question must be the one it asks
     samples, unknown = held_out_samples(args.images, kb, args.limit) if args.images else ([], [])
     if args.images and not samples:
         raise SystemExit(f"no labelled photos under {args.images} (folders must be equipment ids or names)")

@@ -18,6 +18,11 @@ from tests.finetune.conftest import blob_image, save
 CATALOG = {"leg_press_machine": "Leg press machine", "treadmill": "Treadmill", "dumbbell": "Dumbbell"}
 
 
+def answer(label: str, confidence: float = 0.9) -> str:
+    """A reply in the app's closed-set JSON (tools/vlm_prompt.py)."""
+    return json.dumps({"candidates": [{"id": label, "confidence": confidence}]})
+
+
 @pytest.fixture
 def held_out(tmp_path):
     root = tmp_path / "val"
@@ -61,28 +66,6 @@ def test_bad_arguments_exit_with_usage(argv, capsys):
     with pytest.raises(SystemExit) as exc:
         bs.parse_args(argv)
     assert exc.value.code == 2 and "usage:" in capsys.readouterr().err
-
-
-# ---- answer parsing ----
-@pytest.mark.parametrize("reply, expected", [
-    ('{"id": "treadmill"}', "treadmill"),
-    ('```json\n{"id": "dumbbell"}\n```', "dumbbell"),
-    ('Sure! {"id": "leg_press_machine"} is my answer.', "leg_press_machine"),
-    ('{"id": "spaceship"}', None),                     # not in the catalog
-    ('{"id": 3}', None),
-    ("{'id': 'treadmill'}", "treadmill"),              # not JSON, but names exactly one id
-    ("It is a treadmill or a leg_press_machine", None),  # ambiguous
-    ("I cannot tell.", None),
-    ("", None),
-])
-def test_parse_answer(reply, expected):
-    assert bs.parse_answer(reply, CATALOG) == expected
-
-
-def test_prompt_lists_the_catalog_and_schema_restricts_ids():
-    prompt = bs.recognition_prompt(CATALOG)
-    assert all(f"- {k}: {v}" in prompt for k, v in CATALOG.items()) and "JSON" in prompt
-    assert bs.answer_schema(CATALOG)["properties"]["id"]["enum"] == sorted(CATALOG)
 
 
 def test_parse_metrics_reads_lmdeploy_kv_cache_use():
@@ -152,28 +135,33 @@ def test_kv_cache_use_is_read_while_a_request_is_in_flight():
     assert row["kv_cache_pct"] == 5.0 and row["tokens"] == 3  # the larger of the two readings (0.03, 0.05)
 
 
-def test_accuracy_counts_correct_invalid_and_failed_requests(held_out, kb):
+def test_accuracy_asks_the_apps_question_and_counts_right_none_invalid_and_failed(held_out, kb):
+    from tools.equipment import TOP_K
+    from tools.vlm_prompt import closed_set_question, vlm_schema
+
     samples, unknown = bs.held_out_samples(held_out, kb)
     assert [s[0] for s in samples] == ["treadmill", "leg_press_machine"] and unknown == []  # folder order
-    samples = samples * 2  # four requests
+    samples = samples * 3  # six requests: treadmill, leg press, treadmill, ...
     with FakeOpenAIServer() as srv:
-        srv.then(reply='{"id": "treadmill"}').then(reply='```json\n{"id": "dumbbell"}\n```')
-        srv.then(reply="no idea, sorry").then(status=503)
+        srv.then(reply=answer("treadmill")).then(reply="```json\n" + answer("dumbbell") + "\n```")
+        srv.then(reply=answer("none")).then(reply="no idea, sorry").then(status=503)
+        srv.then(reply='Sure: {"id": "leg_press_machine", "confidence": 70}')
         backend = OpenAICompatibleBackend(srv.base_url, "internvl2", timeout_s=5)
         acc = bs.measure_accuracy(backend, samples, CATALOG, guided=True)
         body = srv.requests[0]["body"]
-    assert acc == {"images": 4, "acc_pct": 25.0, "invalid": 1, "errors": 1}
+    assert acc == {"images": 6, "acc_pct": 33.3, "none": 1, "invalid": 1, "errors": 1}
     image_part, text_part = body["messages"][0]["content"]
     assert image_part["type"] == "image_url" and image_part["image_url"]["url"].startswith("data:image/jpeg;base64,")
-    assert text_part["type"] == "text" and "- leg_press_machine: Leg press machine" in text_part["text"]
-    assert body["response_format"]["type"] == "json_schema" and body["temperature"] == 0.0
+    assert text_part == {"type": "text", "text": closed_set_question(CATALOG, TOP_K)}   # what the app asks
+    assert body["response_format"]["json_schema"]["schema"] == vlm_schema(list(CATALOG), TOP_K)
+    assert body["temperature"] == 0.0
 
 
 def test_timeouts_become_errors_not_crashes(held_out, kb):
     samples, _ = bs.held_out_samples(held_out, kb, limit=1)
     with FakeOpenAIServer() as srv:
         srv.then(delay_s=1.0, reply="late")  # the speed warm-up times out
-        srv.then(delay_s=1.0, reply='{"id": "treadmill"}').then(reply='{"id": "leg_press_machine"}')
+        srv.then(delay_s=1.0, reply=answer("treadmill")).then(reply=answer("leg_press_machine"))
         row = bs.bench_server({"url": srv.base_url, "label": "slow", "model": "m"}, samples, CATALOG, runs=1,
                               max_tokens=8, timeout_s=0.3)
     assert row["status"].startswith("speed: timed out") and "1 recognition request(s) failed" in row["status"]
@@ -185,7 +173,7 @@ def test_main_prints_one_table_for_several_servers(held_out, capsys):
         for srv, answers in ((base, ["treadmill", "treadmill"]), (awq, ["treadmill", "leg_press_machine"])):
             srv.then(reply="warm up").then(reply="x y z")
             for a in answers:
-                srv.then(reply=json.dumps({"id": a}))
+                srv.then(reply=answer(a))
         rows = bs.main(["--images", str(held_out), "--runs", "1", "--url", base.base_url, "--label", "base",
                         "--url", awq.base_url, "--label", "awq-kv8", "--url", closed_port_url(), "--label", "down",
                         "--timeout-s", "2"])
