@@ -44,6 +44,10 @@ class Settings:
     public: int = 0                                 # FITNESSLM_PUBLIC: 1 = open to anyone (default on a
                                                     # Hugging Face Space): only user ids this server issued
     max_upload_mb: float = 20.0                     # FITNESSLM_MAX_UPLOAD_MB, per uploaded file
+    shared_contributions: int = 0                   # FITNESSLM_SHARED_CONTRIBUTIONS: 1 = users may share a photo
+                                                    # into the shared gallery (opt-in per photo; each sharer
+                                                    # lists and deletes their own)
+    shared_max_photos: int = 500                    # FITNESSLM_SHARED_MAX_PHOTOS: cap of the shared gallery
     warm_up: int = 1                                # FITNESSLM_WARM_UP: 1 = load models in the background
                                                     # at start (first click is fast), 2 = also the local LLM
                                                     # and its ReAct prompt, 0 = everything on first use

@@ -13,7 +13,7 @@ from config import Settings
 from .deps import caller, check_user, file_limit_bytes, get_services, get_settings, pick_lang
 from .errors import ApiError
 from .limits import MAX_ENROLL_FILES, read_upload, too_large_error
-from .schemas import LABEL_PATTERN, USER_ID_PATTERN, EnrollResult, Gallery, GalleryRemoved, Lang, Recognition, UserId, VideoRecognition, errors
+from .schemas import LABEL_PATTERN, USER_ID_PATTERN, EnrollResult, Gallery, GalleryRemoved, Lang, Recognition, SharedPhotos, UserId, VideoRecognition, errors
 
 router = APIRouter(tags=["vision"])
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
@@ -114,12 +114,12 @@ def _shared_gallery(request: Request, services):
     return services.gallery
 
 
-def _enroll(gallery, label: str, files: list[UploadFile], lang: str, settings: Settings) -> dict:
+def _enroll(gallery, label: str, files: list[UploadFile], lang: str, settings: Settings, images=None) -> dict:
     if not 1 <= len(files) <= MAX_ENROLL_FILES:
         raise ApiError(422, "too_many_files", f"Send 1-{MAX_ENROLL_FILES} photos per request.",
                        f"每次请发送 1-{MAX_ENROLL_FILES} 张照片。", lang)
     limit = file_limit_bytes(settings)
-    out = gallery.enroll(label, [read_upload(f, limit, lang) for f in files], source="api")
+    out = gallery.enroll(label, images or [read_upload(f, limit, lang) for f in files], source="api")
     if not out["added"] and not out["duplicates"] and out["errors"]:
         first = out["errors"][0]
         raise ApiError(422, "no_usable_images", "None of the photos could be used: " + first["message_en"],
@@ -159,12 +159,27 @@ FilesForm = File(description=f"1-{MAX_ENROLL_FILES} photos")
              summary="Add photos of one machine of your gym to your own gallery", responses=errors(401, 403, 404, 413, 422))
 def gallery_enroll(request: Request, label: str = LabelForm, files: list[UploadFile] = FilesForm,
                    user_id: UserId = Form(description="whose gallery: only their recognition uses these photos"),
+                   share: bool = Form(False, description="also share them with every user (catalog ids only; when "
+                                                         "the operator allows it: FITNESSLM_SHARED_CONTRIBUTIONS=1)"),
                    lang: Lang | None = Form(None), services=Depends(get_services),
                    settings: Settings = Depends(get_settings)):
-    """Bad or duplicate photos are reported per file; 422 when none could be used."""
+    """Bad or duplicate photos are reported per file; 422 when none could be used. With `share`, the photos
+    also go to the shared gallery, listed at GET /v1/gallery/shared/photos and deletable by whoever shared them."""
+    from services.galleries import SharingRefused, share_photos
+
     lang = pick_lang(lang, settings)
     gallery = services.user_gallery(check_user(request, user_id))
-    return _enroll(gallery, _label(label, lang, services, shared=False), files, lang, settings)
+    stored = _label(label, lang, services, shared=share)
+    images, shared = None, 0
+    if share:   # shared first: a refusal (switched off, full) leaves nothing half-added
+        if not 1 <= len(files) <= MAX_ENROLL_FILES:
+            return _enroll(gallery, stored, files, lang, settings)   # the same 422 as without sharing
+        images = [read_upload(f, file_limit_bytes(settings), lang) for f in files]
+        try:
+            shared = share_photos(services.gallery, stored, images, user_id, settings)["added"]
+        except SharingRefused as exc:
+            raise ApiError(exc.status, exc.code, exc.en, exc.zh, lang) from exc
+    return {**_enroll(gallery, stored, files, lang, settings, images), "shared": shared}
 
 
 @router.delete("/gallery/{label}", response_model=GalleryRemoved, tags=["gallery"],
@@ -196,3 +211,35 @@ def shared_gallery_remove(request: Request, label: str = PathParam(min_length=1,
     lang = pick_lang(lang, settings)
     gallery = _shared_gallery(request, services)
     return _remove(gallery, _label(label, lang, services, shared=True), lang)
+
+
+@router.get("/gallery/shared/photos", response_model=SharedPhotos, tags=["gallery"],
+            summary="Every photo in the shared gallery (which ones you shared)", responses=errors(401, 403, 404, 422))
+def shared_gallery_photos(request: Request, user_id: str | None = Query(None, pattern=USER_ID_PATTERN,
+                                                                        description="mark the photos this user shared"),
+                          services=Depends(get_services)):
+    from services.galleries import shared_photos
+
+    if user_id:
+        check_user(request, user_id)
+    photos = shared_photos(services.gallery, user_id)
+    return {"photos": photos, "total": len(photos)}
+
+
+@router.delete("/gallery/shared/photos/{item_id}", response_model=GalleryRemoved, tags=["gallery"],
+               summary="Delete a photo you shared (the operator may delete any)", responses=errors(401, 403, 404, 422))
+def shared_gallery_delete_photo(request: Request, item_id: int = PathParam(ge=1),
+                                user_id: str | None = Query(None, pattern=USER_ID_PATTERN, description="who shared it"),
+                                lang: Lang | None = None, services=Depends(get_services),
+                                settings: Settings = Depends(get_settings)):
+    from services.galleries import SharingRefused, delete_shared_photo
+
+    lang = pick_lang(lang, settings)
+    if user_id:
+        check_user(request, user_id)
+    label = next((it["label"] for it in services.gallery.items() if it["id"] == item_id), "")
+    try:
+        delete_shared_photo(services.gallery, item_id, user_id, services.access.has_token(caller(request)))
+    except SharingRefused as exc:
+        raise ApiError(exc.status, exc.code, exc.en, exc.zh, lang) from exc
+    return {"label": label, "removed": 1}

@@ -188,6 +188,19 @@ class EnrollResult(BaseModel):
     ids: list[int]
     duplicates: int
     errors: list[EnrollError]
+    shared: int = Field(0, description="of them, how many were also added to the shared gallery")
+
+
+class SharedPhoto(BaseModel):
+    id: int
+    label: str
+    created: float = Field(description="when it was shared, Unix seconds")
+    mine: bool = Field(description="true: the user_id asked about shared it (and may delete it)")
+
+
+class SharedPhotos(BaseModel):
+    photos: list[SharedPhoto]
+    total: int
 
 
 class GalleryRemoved(BaseModel):

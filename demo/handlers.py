@@ -152,10 +152,11 @@ def live_scan(services, state: dict | None, frame, lang: str) -> tuple[str, dict
     return f"**{res['message']}**  \n{top}  \n_{res['ms']:.0f} ms/frame_", state
 
 
-def enroll(services, image, label: str, lang: str, user_id: str) -> str:
+def enroll(services, image, label: str, lang: str, user_id: str, share: bool = False) -> str:
     """Add this photo to the user's own "my gym" under `label`: a catalog id, or their own name for a
-    machine (kept as "my_<name>", seen only by their recognition)."""
-    from services.galleries import gallery_label
+    machine (kept as "my_<name>", seen only by their recognition). With `share` (when the operator allows it)
+    a catalog machine's photo also goes to the shared gallery, owned by this user."""
+    from services.galleries import SharingRefused, gallery_label, share_photos
 
     if image is None:
         return t("no_image", lang)
@@ -165,6 +166,15 @@ def enroll(services, image, label: str, lang: str, user_id: str) -> str:
         label = gallery_label(label, services.kb, shared=False)   # dropdown choices read "leg_press · Leg press"
     except ValueError:
         return "⚠️ " + t("bad_label", lang)
+    shared = ""
+    if share:
+        if label not in services.kb.equipment:
+            return "⚠️ " + t("share_catalog_only", lang)
+        try:
+            if share_photos(services.gallery, label, [image], user_id, services.settings)["added"]:
+                shared = " " + t("shared_too", lang)
+        except SharingRefused as exc:
+            return "⚠️ " + (exc.zh if lang == "zh" else exc.en)
     gallery = services.user_gallery(user_id)
     out = gallery.enroll(label, [image], source="ui")
     if out["errors"]:
@@ -172,7 +182,7 @@ def enroll(services, image, label: str, lang: str, user_id: str) -> str:
         return "⚠️ " + (err["message_zh"] if lang == "zh" else err["message_en"])
     if out["duplicates"]:
         return t("duplicate", lang)
-    return t("enrolled", lang).format(label=out["label"], n=gallery.labels().get(out["label"], 0))
+    return t("enrolled", lang).format(label=out["label"], n=gallery.labels().get(out["label"], 0)) + shared
 
 
 def gallery_rows(services, user_id: str) -> list[list]:

@@ -153,6 +153,8 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
                         browse = L(gr.Dropdown(h.equipment_choices(services, lang0), value=None,
                                                label=t("browse_all", lang0), elem_id="scan-browse"), "browse_all")
                         add_btn = L(gr.Button(t("add_to_gym", lang0), elem_id="scan-add"), "add_to_gym", "value")
+                        share_cb = L(gr.Checkbox(False, label=t("share_photo", lang0), elem_id="scan-share",
+                                                 visible=bool(services.settings.shared_contributions)), "share_photo")
                         add_md = gr.Markdown(elem_id="scan-add-result")
                         L(gr.Markdown(t("photo_credit", lang0)), "photo_credit", "value")
                     with gr.Column():
@@ -411,9 +413,9 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
         cands.select(on_pick, [picked_ids, lang], [card, scan_gifs, label_dd], api_name=False)
         browse.input(on_browse, [browse, lang], [card, scan_gifs, label_dd], api_name=False)
 
-        def on_add(img, label, user_id, lang_value, request: gr.Request):
+        def on_add(img, label, share, user_id, lang_value, request: gr.Request):
             user_id = owned(request, user_id, lang_value)
-            return h.enroll(services, img, label, lang_value, user_id), gym_frame(user_id, lang_value)
+            return h.enroll(services, img, label, lang_value, user_id, bool(share)), gym_frame(user_id, lang_value)
         cam.stream(lambda frame, state, lang_value: h.live_scan(services, state, frame, lang_value),
                    [cam, live_state, lang], [live_md, live_state], stream_every=0.25, time_limit=120,
                    concurrency_limit=4, api_name=False)
@@ -433,7 +435,7 @@ def build_ui(settings: Settings, services=None) -> gr.Blocks:
             return gym_frame(owned(request, user_id, lang_value), lang_value)
 
         enroll_btn.click(on_enroll, [photo, label_dd, user, lang], [enroll_md, gym_table], api_name=False)
-        add_btn.click(on_add, [photo, label_dd, user, lang], [add_md, gym_table], api_name=False)
+        add_btn.click(on_add, [photo, label_dd, share_cb, user, lang], [add_md, gym_table], api_name=False)
         remove_btn.click(on_remove, [label_dd, user, lang], [enroll_md, gym_table], api_name=False)
         live_acc.expand(on_gym, [user, lang], gym_table, api_name=False)
 

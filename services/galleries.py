@@ -66,3 +66,42 @@ def gallery_label(label: str, kb, shared: bool) -> str:
         raise ValueError(f"the shared gallery takes catalog equipment ids only, not {raw!r}")
     own = norm if norm.startswith(OWN_PREFIX) else OWN_PREFIX + norm
     return normalise_label(own)
+
+
+# -- photos users share into the shared gallery (the operator switches it on) --------------------------
+class SharingRefused(ValueError):
+    """Why a photo cannot be shared or deleted: an HTTP-like status, a stable code and zh/en messages."""
+
+    def __init__(self, status: int, code: str, en: str, zh: str):
+        super().__init__(en)
+        self.status, self.code, self.en, self.zh = status, code, en, zh
+
+
+def share_photos(shared, label: str, images: list, owner: str, settings) -> dict:
+    """Add a user's photos of a catalog machine to the shared gallery, owned by them; refused when the
+    operator has not switched sharing on or when the gallery is at its cap (nothing is half-added)."""
+    if not settings.shared_contributions:
+        raise SharingRefused(403, "sharing_off", "Sharing photos with everyone is switched off on this server.",
+                             "此服务器未开启照片共享。")
+    if shared.count() + len(images) > settings.shared_max_photos:
+        raise SharingRefused(409, "shared_gallery_full",
+                             f"The shared gallery is full ({settings.shared_max_photos} photos); the photo stays in "
+                             "your own gym.", f"共享图库已满（{settings.shared_max_photos} 张）；照片仍保存在你自己的健身房。")
+    return shared.enroll(label, images, source="shared", owner=owner)
+
+
+def shared_photos(shared, user_id: str | None) -> list[dict]:
+    """Every shared photo: id, label, when, and whether this user shared it (owners are not disclosed)."""
+    return [{"id": it["id"], "label": it["label"], "created": it["created"],
+             "mine": bool(user_id) and it["owner"] == user_id} for it in shared.items()]
+
+
+def delete_shared_photo(shared, item_id: int, user_id: str | None, operator: bool) -> None:
+    """Whoever shared a photo (or the operator) may delete it."""
+    item = next((it for it in shared.items() if it["id"] == item_id), None)
+    if item is None:
+        raise SharingRefused(404, "no_such_photo", f"No shared photo has id {item_id}.", f"没有 id 为 {item_id} 的共享照片。")
+    if not operator and (not user_id or item["owner"] != user_id):
+        raise SharingRefused(403, "not_your_photo", "Only whoever shared this photo (or the operator) may delete it.",
+                             "只有共享这张照片的人（或运营方）可以删除它。")
+    shared.remove([item_id])

@@ -33,6 +33,7 @@ from PIL import Image, ImageOps
 
 from tools.equipment import DEFAULT_ONLY_ACCEPT, TOP_K, Prediction
 from tools.images import ImageInputError, load_image
+from tools.linear_head import LR_C, fit_logistic, head_basis, softmax
 
 FEATURE_VERSION = "lite0+lite2-l1blocks-ssqrt-v2"  # change when features change: stored ones are recomputed
 # The open-set gate: score = cos(nearest gym view) − NEGATIVE_WEIGHT · cos(nearest negative-bank image).
@@ -51,11 +52,6 @@ ACCEPT_CONFIDENCE = 0.85
 HEAD_NONE_REJECT = 0.5
 HEAD_NONE_WIDTH = 0.05
 IMAGENET_MIN = 0.15        # ImageNet softmax mass for an equipment class to count as a candidate
-# L-BFGS iterations: top-1/top-3 on dev (enrolled, 3 folds) are the same at 50, 100 and 300; 100 is ~40 % of the time
-LR_MAX_ITER = 100
-LR_FTOL = 1e-6             # relative loss change that ends the fit (dev: the same results as scipy's 2.2e-9)
-RESIDUAL_RANK = 256        # directions of the user's photos outside the shipped span the head keeps
-LR_C = 100.0               # inverse L2 strength of the logistic-regression head (dev 10-fold: 10 → 100 +1.5 top-1)
 STORE_SIDE = 512           # px; enrolled photos are stored at most this long (features use 224–288)
 IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif"}
 _LABEL_RE = re.compile(r"^[^/\\\x00-\x1f]{1,64}$")
@@ -82,46 +78,6 @@ def normalise_features(feats: np.ndarray) -> np.ndarray:
     return (f / (np.linalg.norm(f, axis=1, keepdims=True) + 1e-8)).astype(np.float32)
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, n_classes: int, c: float = LR_C, max_iter: int = LR_MAX_ITER,
-                 init: tuple[np.ndarray, np.ndarray] | None = None,
-                 basis: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Multinomial logistic regression, L2 penalty ½‖W‖²/C (sklearn's convention), L-BFGS; `init`
-    (W, b) warm-starts it, e.g. from the head fitted before a few photos were added. The loss runs in
-    float32 (half the time of float64; the optimiser keeps float64 state). With `basis` (d × r orthonormal
-    columns) the weights are fitted inside that subspace, r/d of the work, and returned in full d."""
-    from scipy.optimize import minimize
-
-    x = np.ascontiguousarray(x, dtype=np.float32)
-    if basis is not None:
-        init = None if init is None else (basis.T @ init[0], init[1])
-        w, b = fit_logistic(x @ basis, y, n_classes, c, max_iter, init)
-        return basis @ w, b
-    n, d = x.shape
-    onehot = np.eye(n_classes, dtype=np.float32)[y]
-    rows = np.arange(n)
-
-    def loss(w):
-        weights = w[: d * n_classes].reshape(d, n_classes).astype(np.float32)
-        z = x @ weights + w[d * n_classes:].astype(np.float32)
-        z -= z.max(1, keepdims=True)
-        p = np.exp(z)
-        p /= p.sum(1, keepdims=True)
-        grad = p - onehot
-        value = -np.log(p[rows, y] + 1e-12).sum(dtype=np.float64) + 0.5 / c * float((weights * weights).sum())
-        return value, np.concatenate([(x.T @ grad + weights / c).ravel(), grad.sum(0)]).astype(np.float64)
-
-    start = np.zeros(d * n_classes + n_classes) if init is None else \
-        np.concatenate([np.asarray(init[0], np.float64).ravel(), np.asarray(init[1], np.float64)])
-    res = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": max_iter, "ftol": LR_FTOL})
-    return res.x[: d * n_classes].reshape(d, n_classes).astype(np.float32), res.x[d * n_classes:].astype(np.float32)
-
-
-def softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(-1, keepdims=True)
-
-
 class Gallery:
     """Enrolled photos under `root`: `gallery.sqlite` (labels, features) and `images/<hash>.jpg`."""
 
@@ -136,6 +92,8 @@ class Gallery:
             " sha1 TEXT NOT NULL UNIQUE, source TEXT, created REAL, version TEXT, features BLOB, n_views INTEGER);"
             "CREATE INDEX IF NOT EXISTS items_label ON items(label);"
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);")
+        if "owner" not in {row[1] for row in self._db.execute("PRAGMA table_info(items)")}:
+            self._db.execute("ALTER TABLE items ADD COLUMN owner TEXT")   # who shared it (shared gallery)
         self._db.commit()
 
     @property
@@ -160,8 +118,9 @@ class Gallery:
                          (self.revision + 1, self.revision + 1))
         self._db.commit()
 
-    def enroll(self, label: str, images: list, source: str = "upload") -> dict:
-        """Add photos (any input `load_image` takes) under `label`; bad or duplicate ones are reported."""
+    def enroll(self, label: str, images: list, source: str = "upload", owner: str | None = None) -> dict:
+        """Add photos (any input `load_image` takes) under `label`; bad or duplicate ones are reported.
+        `owner`: the user who shared them (shared gallery), so they can list and delete their own."""
         label = normalise_label(label)
         if isinstance(images, (bytes, bytearray, str, Path, Image.Image, np.ndarray)):
             images = [images]            # one photo or webcam frame
@@ -184,9 +143,9 @@ class Gallery:
                 file = f"images/{sha1[:16]}.jpg"
                 (self.root / file).write_bytes(buf.getvalue())
                 cur = self._db.execute(
-                    "INSERT INTO items(label, file, sha1, source, created, version, features, n_views)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (label, file, sha1, source, time.time(), FEATURE_VERSION, feats.tobytes(), len(feats)))
+                    "INSERT INTO items(label, file, sha1, source, created, version, features, n_views, owner)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (label, file, sha1, source, time.time(), FEATURE_VERSION, feats.tobytes(), len(feats), owner))
                 added.append(cur.lastrowid)
         if added:
             self._bump()
@@ -212,11 +171,14 @@ class Gallery:
         return {"labels": per_label, "added": sum(per_label.values()), "errors": errors}
 
     def items(self, label: str | None = None) -> list[dict]:
-        sql = "SELECT id, label, file, source, created FROM items"
+        sql = "SELECT id, label, file, source, created, owner FROM items"
         rows = self._db.execute(sql + (" WHERE label=? ORDER BY id" if label else " ORDER BY id"),
                                 (normalise_label(label),) if label else ()).fetchall()
-        return [{"id": i, "label": lab, "path": str(self.root / f), "source": s, "created": c}
-                for i, lab, f, s, c in rows]
+        return [{"id": i, "label": lab, "path": str(self.root / f), "source": s, "created": c, "owner": o}
+                for i, lab, f, s, c, o in rows]
+
+    def count(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM items").fetchone()[0]
 
     def labels(self) -> dict[str, int]:
         return dict(self._db.execute("SELECT label, COUNT(*) FROM items GROUP BY label ORDER BY label").fetchall())
@@ -401,39 +363,6 @@ class EmbeddedRecognizer:
         if cands and callable(enrolled) and cands[0][0] in machine_names and cands[0][0] not in enrolled():
             detail["accept_at"] = DEFAULT_ONLY_ACCEPT   # only the shipped photos know it: show the picker
         return Prediction([(i, round(c, 4)) for i, c in cands], round(1.0 - in_domain, 4), source or "none", detail)
-
-
-@functools.lru_cache(maxsize=1)
-def shipped_basis() -> np.ndarray:
-    """An orthonormal basis (d × r) of the shipped gym views and negative bank: the head is fitted in this
-    ~500-d span of public-domain gym photos instead of all feature dimensions (dev, enrolled: same top-1/top-3,
-    ~5× less work per refit). Empty when the default gallery is missing or stale."""
-    from indexes.default_gallery import DefaultGallery
-
-    shipped = DefaultGallery(featurizer=object())
-    x, _ = shipped.matrix()
-    bank = shipped.negatives()
-    if not len(x) or not len(bank) or bank.shape[1] != x.shape[1]:
-        return np.zeros((0, 0), np.float32)
-    _, sv, vt = np.linalg.svd(np.concatenate([x, bank]).astype(np.float32), full_matrices=False)
-    return np.ascontiguousarray(vt[sv > sv[0] * 1e-4].T)
-
-
-def head_basis(x: np.ndarray) -> np.ndarray | None:
-    """Where the head's weights live: the shipped span plus up to RESIDUAL_RANK directions of the gallery's
-    own photos outside it (what makes a user's re-shot machine confident), or None (another feature space)."""
-    shipped = shipped_basis()
-    if not shipped.size or shipped.shape[0] != x.shape[1]:
-        return None
-    residual = x - (x @ shipped) @ shipped.T
-    residual = residual[np.linalg.norm(residual, axis=1) > 1e-3]       # the shipped rows themselves: ~0
-    if not len(residual):
-        return shipped
-    if len(residual) > RESIDUAL_RANK:   # a randomized range finder: the residual's main directions
-        residual = (residual.T @ np.random.default_rng(0).standard_normal((len(residual), RESIDUAL_RANK),
-                                                                          dtype=np.float32)).T
-    q, _ = np.linalg.qr(residual.T)
-    return np.ascontiguousarray(np.hstack([shipped, q.astype(np.float32)]))
 
 
 @functools.lru_cache(maxsize=1)

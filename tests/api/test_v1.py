@@ -248,6 +248,37 @@ def test_shared_gallery_takes_catalog_ids_with_the_operator_token(tmp_path):
     assert api.delete("/v1/gallery/shared/leg_press_machine", headers=auth).json()["removed"] == 1
 
 
+def test_users_share_photos_opt_in_listed_deletable_by_their_sharer_and_capped(tmp_path):
+    files = [("files", ("p.png", photo(GREEN, noise=5), "image/png"))]
+    off = TestClient(create_api(services=make_services(tmp_path / "off")))
+    assert_error(off.post("/v1/gallery/enroll", data={"label": "leg_press_machine", "user_id": "ann", "share": "true"},
+                          files=files), 403, "sharing_off")
+    assert off.get("/v1/gallery", params={"user_id": "ann"}).json()["total"] == 0    # nothing half-added
+    svc = make_services(tmp_path / "on", shared_contributions=1, shared_max_photos=2)
+    api = TestClient(create_api(services=svc))
+    assert_error(api.post("/v1/gallery/enroll", data={"label": "my rack", "user_id": "ann", "share": "true"},
+                          files=files), 422, "bad_label")            # own names are never shared
+    out = api.post("/v1/gallery/enroll", data={"label": "leg_press_machine", "user_id": "ann", "share": "true"},
+                   files=files).json()
+    assert out["added"] == 1 and out["shared"] == 1
+    mine = api.post("/v1/gallery/enroll", data={"label": "chest_press_machine", "user_id": "bob"},
+                    files=[("files", ("q.png", photo(BLUE, noise=2), "image/png"))]).json()
+    assert mine["shared"] == 0                                                     # not asked: stays private
+    listed = api.get("/v1/gallery/shared/photos", params={"user_id": "bob"}).json()
+    assert listed["total"] == 1 and listed["photos"][0]["label"] == "leg_press_machine" and not listed["photos"][0]["mine"]
+    photo_id = listed["photos"][0]["id"]
+    assert api.get("/v1/gallery/shared/photos", params={"user_id": "ann"}).json()["photos"][0]["mine"]
+    two = [("files", (f"r{i}.png", photo(RED, noise=20 + i), "image/png")) for i in (1, 2)]
+    assert_error(api.post("/v1/gallery/enroll", data={"label": "rowing_machine", "user_id": "bob", "share": "true"},
+                          files=two), 409, "shared_gallery_full")      # cap 2: 1 + 2 is over it
+    assert_error(api.delete(f"/v1/gallery/shared/photos/{photo_id}", params={"user_id": "bob"}), 403, "not_your_photo")
+    assert api.delete(f"/v1/gallery/shared/photos/{photo_id}", params={"user_id": "ann"}).json()["removed"] == 1
+    assert_error(api.delete(f"/v1/gallery/shared/photos/{photo_id}", params={"user_id": "ann"}),
+                 404, "no_such_photo")
+    assert api.get("/v1/gallery", params={"user_id": "ann"}).json()["labels"] == [
+        {"label": "leg_press_machine", "count": 1, "shared": False}]                # their own copy stays
+
+
 # -- GIFs and knowledge ----------------------------------------------------------------------------------------
 def test_gif_search_gives_urls_that_serve_the_gif(client):
     out = client.get("/v1/gifs/search", params={"q": "push-up", "k": 2}).json()

@@ -113,6 +113,18 @@ def test_enroll_needs_a_label_and_reports_duplicates(services, tmp_path):
     assert "1" in h.remove_label(services, "leg_press_machine", "en", "erin") and h.gallery_rows(services, "erin") == []
 
 
+def test_share_checkbox_is_opt_in_catalog_only_and_refused_when_switched_off(services, tmp_path):
+    path = tmp_path / "s.png"
+    Image.new("RGB", (128, 128), (200, 90, 90)).save(path)
+    off = h.enroll(services, str(path), "rowing_machine", "zh", "gina", share=True)
+    assert off == "⚠️ 此服务器未开启照片共享。" and h.gallery_rows(services, "gina") == []
+    services.settings = services.settings.__class__(**{**services.settings.__dict__, "shared_contributions": 1})
+    assert h.enroll(services, str(path), "Corner rack", "en", "gina", share=True) == "⚠️ " + h.t("share_catalog_only", "en")
+    done = h.enroll(services, str(path), "rowing_machine", "en", "gina", share=True)
+    assert done.endswith(h.t("shared_too", "en")) and services.gallery.labels() == {"rowing_machine": 1}
+    assert services.gallery.items()[0]["owner"] == "gina" and h.gallery_rows(services, "gina") == [["rowing_machine", 1]]
+
+
 def test_chat_saves_history_and_profile(services):
     class OneShotAgent:       # stands in for FitnessAgent: the handler's job is memory and history
         def stream(self, conv, text, image=None):
