@@ -25,6 +25,9 @@ STOP_EN = frozenset(
     "a an and are as at be by can do does for from how i in is it me my of on or should the this to "
     "what when which who why will with you your show please about".split())
 STOP_ZH = frozenset("的 了 是 我 你 吗 呢 吧 啊 在 和 与 及 有 要 就 都 也 怎么 如何 什么 怎样 一个 一下 可以 应该 请 给 看看".split())
+# Function characters: as single-character tokens they match almost every Chinese text ("躺着把屁股抬起来"
+# matched any step with 把/着/来); the words that contain them (把手, 起来) are still tokens.
+STOP_ZH_CHAR = STOP_ZH | frozenset("着 把 来 到 从 用 得 被 让 将 过 个 这 那 么 会 能 想 做 呀 哦 吗 嘛".split())
 
 
 def _jieba():
@@ -55,7 +58,7 @@ def tokenize(text: str) -> list[str]:
         if _IS_CJK.match(tok):
             words = [w for w in _jieba().cut_for_search(tok) if w not in STOP_ZH]
             out.extend(words)
-            out.extend(ch for ch in tok if len(tok) > 1 and ch not in STOP_ZH)
+            out.extend(ch for ch in tok if len(tok) > 1 and ch not in STOP_ZH_CHAR)
         elif tok not in STOP_EN:
             out.append(stem(tok))
     return out

@@ -13,8 +13,10 @@ Why this shape:
   IndexFlatIP (cosine on normalised rows) persisted with a manifest. `sync()` re-embeds only texts it
   has not seen: adding a clip embeds its captions, a changed exercise name re-embeds that row, and a
   different embedder or manifest version rebuilds from scratch.
-- Search fuses vector ranks with BM25 ranks (reciprocal rank fusion) after correcting misspelt
-  English words against the caption vocabulary; an exact clip / exercise id skips search.
+- Search fuses vector ranks with BM25 ranks of the names and of the steps (reciprocal rank fusion)
+  after correcting misspelt English words against the caption vocabulary; the steps ranking, with
+  everyday words mapped to the steps' words (indexes.names), serves requests that describe a movement
+  instead of naming it. Named exercises (indexes.names) lead; an exact clip / exercise id skips search.
 """
 from __future__ import annotations
 
@@ -73,6 +75,8 @@ class Clip:
     keywords: str        # extra words for keyword search: pattern, equipment, muscles (both languages)
     source: str          # "generated" | "user"
     file: str            # user clips: path relative to the clips folder; generated: ""
+    how: str = ""        # how it is done (steps, both languages), for requests that describe the movement
+
 
     def texts(self) -> list[str]:
         return [t for _, t in self.texts_by_lang()]
@@ -90,7 +94,8 @@ def exercise_clips(kb) -> list[Clip]:
             words.append(kb.label("patterns", ex.pattern, lang))
             words += [kb.equipment[e].name.get(lang) if e in kb.equipment else e.replace("_", " ") for e in ex.equipment]
             words += [kb.label("muscles", m, lang) for m in ex.primary_muscles]
-        clips.append(Clip(ex.id, ex.id, ex.name.en, ex.name.zh, " ".join(words), "generated", ""))
+        how = " ".join(s for lang in ("en", "zh") for s in (ex.steps.get(lang) or ()))
+        clips.append(Clip(ex.id, ex.id, ex.name.en, ex.name.zh, " ".join(words), "generated", "", how))
     return clips
 
 
@@ -232,6 +237,7 @@ class GifLibrary:
         self.clips = {c.id: c for c in clips}
         self._bm25 = bm25.BM25([bm25.tokenize(" ".join(c.texts() + [c.keywords])) for c in clips],
                                surface=[" ".join(c.texts() + [c.keywords]) for c in clips])
+        self._how = bm25.BM25([bm25.tokenize(c.how) for c in clips])
         self._names = {c.id: [set(bm25.tokenize(t)) for t in c.texts()] for c in clips}
         manifest = {"version": MANIFEST_VERSION, "embedder": self.embedder.name, "dim": self.embedder.dim,
                     "rows": self._rows, "text_sha": shas, "clips": [asdict(c) for c in clips]}
@@ -312,6 +318,7 @@ class GifLibrary:
             return [(exact, 1.0, 1.0)]
         named = self._named(query) if method == DEFAULT_METHOD else []
         fixed = self._bm25.correct(query) if method in ("hybrid", "rerank") else query
+        described = bm25.tokenize(self._name_matcher().expand(fixed) if method == DEFAULT_METHOD else fixed)
         qv = self.embedder.embed_queries([fixed])
         sims, idx = self._index.search(qv, self._index.ntotal if only_lang else min(self._index.ntotal, CANDIDATES * 4))
         best: dict[str, float] = {}
@@ -326,7 +333,8 @@ class GifLibrary:
         elif method == "bm25":
             ranked = keyword
         else:
-            fused = bm25.rrf([vector_rank, [cid for cid, _ in keyword]])
+            how = [ids[i] for i, _ in self._how.search(described, CANDIDATES)]
+            fused = bm25.rrf([vector_rank, [cid for cid, _ in keyword], how])
             if method == "rerank":
                 q = set(bm25.tokenize(fixed))
                 fused = {cid: s + RERANK_WEIGHT * self._coverage(cid, q) + COSINE_WEIGHT * best.get(cid, 0.0)
@@ -347,14 +355,18 @@ class GifLibrary:
         return [(self.clips[cid], float(score), best.get(cid, 0.0)) for cid, score in ranked[:k]]
 
 
-    def _named(self, query: str) -> list[tuple[Clip, float]]:
-        """Clips of the exercises the request names (indexes.names), with scores above any fused score."""
+    def _name_matcher(self):
+        """indexes.names over this knowledge base, built on first use."""
         if getattr(self, "_matcher", None) is None:
             from .names import NameMatcher
 
             self._matcher = NameMatcher(self.kb)
+        return self._matcher
+
+    def _named(self, query: str) -> list[tuple[Clip, float]]:
+        """Clips of the exercises the request names (indexes.names), with scores above any fused score."""
         out, seen = [], set()
-        for ex_id, score in self._matcher.match(query):
+        for ex_id, score in self._name_matcher().match(query):
             clip = self.get(ex_id)
             if clip is not None and clip.id not in seen:
                 seen.add(clip.id)

@@ -54,7 +54,7 @@ NOT_FOUND = {
 # answered first by a section that states that kind of amount. (asked-for pattern, stated pattern)
 _NUM = r"\d(?:[\d.,]*)\s*(?:[-–~～至到]\s*[\d.,]+\s*)?"
 QUANTITIES = [
-    (r"g\s*/\s*kg|per k(?:g|ilo)|每公斤|每千克|/kg", _NUM + r"(?:g|克)\s*(?:/\s*kg|per kg|每公斤|/公斤)|每公斤(?:体重)?(?:约|摄入)?" + _NUM + r"克"),
+    (r"g\s*/\s*kg|per k(?:g|ilo)|每公斤|每千克|/kg", _NUM + r"(?:m?g|毫?克)\s*(?:/\s*kg|per kg|每公斤|/公斤)|每公斤(?:体重)?(?:约|摄入)?" + _NUM + r"毫?克"),
     (r"%|percent|share|proportion|ratio|比例|百分|占多少|占比", _NUM + r"%|百分之"),
     (r"\bmin(?:ute)?s?\b|how long|多久|多长时间|几分钟|分钟", _NUM + r"(?:min|minutes?|分钟)"),
     (r"\bhours?\b|几(?:个)?小时|多少小时", _NUM + r"(?:h\b|hours?|小时)"),
@@ -180,7 +180,13 @@ class KnowledgeIndex:
         self.rebuilt = False
         self._index = self._load() or self._build()
         texts = [f"{p.title} {p.section} {p.text}" for p in self.passages]
-        self._bm25 = bm25.BM25([bm25.tokenize(t) for t in texts], surface=texts)
+        tokens = [bm25.tokenize(t) for t in texts]
+        self._bm25 = bm25.BM25(tokens, surface=texts)
+        self._tokens = {p.node_id: set(t) for p, t in zip(self.passages, tokens)}
+        self._by_doc: dict[tuple[str, str], list[Passage]] = {}
+        for p in self.passages:
+            self._by_doc.setdefault((p.doc_id, p.lang), []).append(p)
+        self._sentence_tokens: dict[str, set[str]] = {}  # sentence -> its tokens, filled as answers quote them
 
     # ------------------------------------------------------------ persistence
     def _manifest(self) -> Path:
@@ -287,12 +293,12 @@ class KnowledgeIndex:
         if not hits:
             return Answer(NOT_FOUND[lang], False, lang)
         quantity = asked_quantity(query)
-        if quantity is not None:  # the best article's section stating the asked amount answers first
-            top_doc = hits[0].doc_id
-            stating = [h for h in hits if h.doc_id == top_doc and quantity.search(h.text)]
-            hits = stating[:1] + [h for h in hits if h not in stating[:1]]
-        hits = hits[:k]
         q_tokens = set(bm25.tokenize(self._bm25.correct(query)))
+        if quantity is not None:  # the best article's section stating the asked amount answers first
+            stating = self._stating_section(hits[0], q_tokens, quantity)
+            if stating is not None:
+                hits = [stating] + [h for h in hits if (h.doc_id, h.section) != (stating.doc_id, stating.section)]
+        hits = hits[:k]
         lines, cites = [INTRO[lang], ""], []
         for n, hit in enumerate(hits, 1):
             lines.append(f"{n}. {self._best_sentences(hit.text, q_tokens, quantity)} [{n}]")
@@ -304,14 +310,36 @@ class KnowledgeIndex:
             lines.append(f"[{c['n']}] {c['title']} — {c['section']}{src}")
         return Answer("\n".join(lines), True, lang, cites, hits)
 
+    def _stating_section(self, top: Hit, q_tokens: set[str], quantity: re.Pattern) -> Hit | None:
+        """Of every section of the top hit's article (in its language), the one stating the asked kind of
+        amount that shares the most query-term weight with the question (not only those in the pool)."""
+        best, best_w = None, -1.0
+        for p in self._by_doc.get((top.doc_id, top.lang), ()):
+            if quantity.search(p.text):
+                w = sum(self._bm25.idf(t) for t in q_tokens & self._tokens[p.node_id])
+                if w > best_w:
+                    best, best_w = p, w
+        if best is None:
+            return None
+        return Hit(best.doc_id, best.title, best.section, best.lang, top.score, top.cosine, _snippet(best.text),
+                   best.text, best.sources)
+
     def _best_sentences(self, text: str, q_tokens: set[str], quantity: re.Pattern | None = None, n: int = 2) -> str:
         sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
         def weight(s: str) -> float:  # a sentence stating the asked amount first, then query-term weight
             return (1000.0 if quantity is not None and quantity.search(s) else 0.0) + sum(
-                self._bm25.idf(t) for t in q_tokens & set(bm25.tokenize(s)))
+                self._bm25.idf(t) for t in q_tokens & self._sentence_set(s))
         order = sorted(range(len(sentences)), key=lambda i: (-weight(sentences[i]), i))[:n]
         joiner = "" if _CJK.search(text) else " "
         return joiner.join(sentences[i] for i in sorted(order))
+
+
+    def _sentence_set(self, sentence: str) -> set[str]:
+        """Tokens of a sentence, cached: the same article sentences are quoted again and again."""
+        got = self._sentence_tokens.get(sentence)
+        if got is None:
+            got = self._sentence_tokens[sentence] = set(bm25.tokenize(sentence))
+        return got
 
 
 def _snippet(text: str, chars: int = 160) -> str:

@@ -12,6 +12,7 @@ Lookups are dictionary probes of the query's n-grams: well under a millisecond.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -65,6 +66,8 @@ class NameMatcher:
         data = yaml.safe_load(Path(aliases_path).read_text(encoding="utf-8")) or {}
         self.abbrev = {k.lower(): v.lower() for k, v in (data.get("abbreviations") or {}).items()}
         self.zh_variants = data.get("zh_variants") or {}
+        self.everyday = {str(k).lower(): str(v) for k, v in (data.get("everyday") or {}).items()}
+        self._everyday_en = {k: v for k, v in self.everyday.items() if not _CJK.search(k)}
         self.equipment = {eq: ([w.lower() for w in v.get("en", [])], v.get("zh", []))
                           for eq, v in (data.get("equipment") or {}).items()}
         self.en: dict[str, set[str]] = {}    # normalised en name ("barbell back squat") -> ids
@@ -73,9 +76,12 @@ class NameMatcher:
         self.names: dict[str, list[str]] = {}  # id -> every normalised name (en and zh)
         names: dict[str, tuple[list[str], list[str]]] = {}
         explicit = {str(z) for e in (data.get("exercises") or {}).values() for z in e.get("zh", [])}
+        parts = {ex.id: [p for p in re.split(r"[（）()]", ex.name.zh) if len(p) >= 2 and p not in explicit]
+                 for ex in kb.exercises.values()}
+        shared = Counter(p for ps in parts.values() for p in set(ps))  # "器械" in three names names none
         for ex in kb.exercises.values():
             en = [ex.name.en, re.sub(r"\s*\(.*?\)", "", ex.name.en)]
-            zh = [ex.name.zh] + [p for p in re.split(r"[（）()]", ex.name.zh) if len(p) >= 2 and p not in explicit]
+            zh = [ex.name.zh] + [p for p in parts[ex.id] if shared[p] == 1]
             names[ex.id] = (en, zh)
         for ex_id, entry in (data.get("exercises") or {}).items():
             if ex_id in names:
@@ -105,6 +111,13 @@ class NameMatcher:
                     self._keys.setdefault(d, set()).add(w)
 
     # ------------------------------------------------------------ matching
+    def expand(self, query: str) -> str:
+        """The request plus the words the exercise steps use for its everyday words (屁股 -> 臀部)."""
+        text = (query or "").lower()
+        extra = [v for k, v in self.everyday.items() if _CJK.search(k) and k in text]
+        extra += [self._everyday_en[w] for w in re.findall(r"[a-z]+", text) if w in self._everyday_en]
+        return f"{query} {' '.join(extra)}" if extra else query
+
     def _correct(self, word: str) -> str:
         if word in self.vocab or len(word) < 4 or word.isdigit():
             return word

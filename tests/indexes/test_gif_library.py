@@ -1,4 +1,5 @@
 """The GIF library: persisted FAISS caption index, incremental adds, stale rebuilds, hostile captions files."""
+import dataclasses
 import io
 import json
 import os
@@ -204,3 +205,16 @@ def test_large_libraries_switch_to_hnsw_and_still_reload(dirs, monkeypatch):
     assert lib.search("goblet squat", 1)[0][0].id == "goblet_squat"
     emb = HashEmbedder()
     assert _library(dirs, emb=emb).search("goblet squat", 1)[0][0].id == "goblet_squat" and emb.embedded == 0
+
+
+def test_a_request_describing_the_movement_finds_it_by_its_steps(dirs):
+    from knowledge.schema import Bilingual
+
+    kb = tiny_kb()
+    kb.exercises["goblet_squat"] = dataclasses.replace(kb.exercises["goblet_squat"], steps=Bilingual(
+        ("Hold one weight against your chest with both hands.", "Sit down between your knees and stand back up."),
+        ("双手把重物抱在胸前。", "臀部向下坐到两膝之间，再站起。")))
+    lib = _library(dirs, kb)
+    ids = lambda q: [c.exercise_id for c, _, _ in lib.search(q, 3, gate=False)]  # noqa: E731
+    assert ids("把屁股往下坐，重物抱在胸前")[0] == "goblet_squat"  # 屁股 -> 臀部 (aliases.yaml everyday)
+    assert "goblet_squat" in ids("抱着重物在胸前往下坐")

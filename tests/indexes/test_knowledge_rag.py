@@ -107,3 +107,48 @@ def test_asked_quantity_names_the_kind_of_amount():
     assert asked_quantity("热身要多长时间").search("5-10分钟")
     assert not asked_quantity("热身要多长时间").search("两组")
     assert asked_quantity("is stretching good") is None
+
+
+def test_asked_mg_per_kg_is_a_per_kg_amount():
+    from indexes.knowledge_rag import asked_quantity
+
+    assert asked_quantity("caffeine dose mg/kg").search("3-6 mg/kg")
+    assert asked_quantity("咖啡因每公斤多少毫克").search("每公斤体重3-6毫克")
+
+
+def _cut_doc():
+    from tests.indexes import doc
+
+    return doc("safe-weight-loss", ("Losing fat safely", "安全减脂"),
+               [("Lower limit", "Women should not go below 1200 kcal a day without supervision."),
+                ("Cooking", "Steam or stir-fry with little oil."),
+                ("Size of the deficit", "A daily deficit of 500-1000 kcal loses about 0.5-1 kg a week.")],
+               [("热量下限", "没有医疗监督时，女性每天不要低于1200千卡。"),
+                ("烹调", "多用蒸、少油快炒。"),
+                ("缺口大小", "每天500-1000千卡的热量缺口，每周约减0.5-1公斤。")])
+
+
+@pytest.mark.parametrize("query, lang, fact", [("how big should my daily calorie deficit be", "en", "500-1000 kcal"),
+                                                ("每天热量缺口多少", "zh", "500-1000千卡")])
+def test_the_section_stating_the_asked_amount_that_matches_the_question_answers_first(tmp_path, monkeypatch, query,
+                                                                                        lang, fact):
+    monkeypatch.setitem(knowledge_rag.MIN_COSINE, "hash-test", 0.0)  # the fake embedder's cosines are low
+    kb = tiny_kb()
+    kb.docs = {"safe-weight-loss": _cut_doc()}
+    index = KnowledgeIndex(kb, HashEmbedder(), tmp_path / "k")
+    ans = index.answer(query, lang=lang)
+    first = ans.text.splitlines()[2]  # after the intro line and a blank line
+    assert ans.citations[0]["section"] in ("Size of the deficit", "缺口大小") and fact in first
+
+
+def test_the_stating_section_is_chosen_from_the_whole_article_not_the_first_hit(tmp_path):
+    from indexes import bm25
+
+    kb = tiny_kb()
+    kb.docs = {"safe-weight-loss": _cut_doc()}
+    index = KnowledgeIndex(kb, HashEmbedder(), tmp_path / "k")
+    first = index.search("女性每天最少吃多少千卡", 1, gate=False, lang="zh")[0]
+    assert first.section == "热量下限"  # the hit the old pool-first rule would have answered with
+    query = "每天热量缺口多少"
+    chosen = index._stating_section(first, set(bm25.tokenize(query)), knowledge_rag.asked_quantity(query))
+    assert chosen.section == "缺口大小" and "500-1000千卡" in chosen.text

@@ -47,3 +47,23 @@ def test_canonical_first_unless_the_variant_is_named(matcher):
 def test_ordinary_words_name_nothing(matcher):
     for query in ("股票怎么买", "啊啊啊啊啊", "what is the weather", "how do i form a company"):
         assert matcher.match(query) == []
+
+
+def test_a_name_part_shared_by_several_exercises_names_none():
+    from knowledge.schema import KnowledgeBase
+    from tests.indexes import exercise
+
+    kb = KnowledgeBase(vocab={})
+    for ex in (exercise("hack_squat", "Hack squat", "哈克深蹲（器械）", "squat"),
+               exercise("machine_hip_abduction", "Hip abduction machine", "坐姿髋外展（器械）", "squat"),
+               exercise("leg_press", "Leg press", "腿举（倒蹬）", "squat")):
+        kb.exercises[ex.id] = ex
+    m = NameMatcher(kb)
+    assert m.match("坐着用脚蹬平台的器械") == []
+    assert top(m, "倒蹬怎么做") == "leg_press"
+
+
+def test_everyday_words_gain_the_words_the_steps_use(matcher):
+    assert "臀部" in matcher.expand("躺着把屁股抬起来")
+    assert "abdomen" in matcher.expand("pull the handle to my belly")
+    assert matcher.expand("深蹲") == "深蹲"
