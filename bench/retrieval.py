@@ -8,7 +8,8 @@ abbreviations, mixed 中英, paraphrases; none a catalog name verbatim) run thro
 API, the Library tab and the agent call (tools.gif_search.search_gifs, tools.knowledge_search.answer_question).
 GIF: R@1 / R@5 of the expected exercise. Knowledge: `fact` = share of questions whose answer text
 contains every expected fact (numbers normalised: "20%-35%" = "20-35"), `doc@1` = expected article
-cited first. ms/query includes embedding. Rows per language, for the typo/slang and mixed subsets, and
+cited first. Off-topic rows (`none`): share answered with nothing by the GIF search and by the
+knowledge search (the relevance floors). ms/query includes embedding. Rows per language, for the typo/slang and mixed subsets, and
 for the tuning and held-out splits (the held-out 30% is never looked at while tuning).
 
 Comparison (--compare):
@@ -139,10 +140,14 @@ def outcomes(cases: list[dict] | None = None, library=None, index=None) -> tuple
     stats: dict = {}
     misses = []
     for c in cases:
-        if c["kind"] not in ("gif", "knowledge"):
+        if c["kind"] not in ("gif", "knowledge", "none"):
             continue
         t0 = time.perf_counter()
-        if c["kind"] == "gif":
+        if c["kind"] == "none":  # off-topic: both searches should answer with nothing
+            ok1 = not search_gifs(c["query"], K, c["lang"], library, render=False)
+            ok5 = not answer_question(c["query"], c["lang"], index)["found"]
+            detail = [f"gif rejected: {ok1}", f"knowledge rejected: {ok5}"]
+        elif c["kind"] == "gif":
             got = [h["exercise_id"] for h in search_gifs(c["query"], K, c["lang"], library, render=False)]
             ok1, ok5 = bool(got) and got[0] in c["expect"], any(g in c["expect"] for g in got)
             detail = got
@@ -152,7 +157,8 @@ def outcomes(cases: list[dict] | None = None, library=None, index=None) -> tuple
             ok1, ok5 = fact_found(ans["answer"], c["fact"]), bool(cited) and cited[0] in c["expect"]
             detail = cited
         ms = (time.perf_counter() - t0) * 1000
-        if not ok1:
+        missed = not (ok1 and ok5) if c["kind"] == "none" else not ok1
+        if missed:
             misses.append({"kind": c["kind"], "split": c["split"], "query": c["query"], "expect": c["expect"], "got": detail[:3]})
         for sub in _subsets(c):
             s = stats.setdefault((c["kind"], sub), {"n": 0, "a": 0, "b": 0, "ms": []})
@@ -163,7 +169,8 @@ def outcomes(cases: list[dict] | None = None, library=None, index=None) -> tuple
     rows = []
     for (kind, sub), s in stats.items():
         ms = sorted(s["ms"])
-        first, second = ("R@1", "R@5") if kind == "gif" else ("fact", "doc@1")
+        first, second = {"gif": ("R@1", "R@5"), "knowledge": ("fact", "doc@1"),
+                         "none": ("gif rejected", "knowledge rejected")}[kind]
         rows.append({"task": kind, "subset": sub, "n": s["n"], "metric": f"{first} / {second}",
                      "score": round(s["a"] / s["n"], 3), "second": round(s["b"] / s["n"], 3),
                      "ms/query": round(statistics.mean(ms), 1), "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 1)})
