@@ -35,19 +35,16 @@ class Input:
     description: dict[str, str]     # {"en", "zh"}
     default: Any = REQUIRED
     enum: tuple = ()                # the allowed values, when the tool accepts only these
-    range: tuple | None = None      # (low, high) for a number, inclusive
+    range: tuple | None = None      # (low, high) for a number, inclusive (the description states it too)
 
     @property
     def required(self) -> bool:
         return self.default is REQUIRED
 
     def json_schema(self) -> dict:
-        if self.enum:
-            return {"enum": list(self.enum)}
-        schema = dict(JSON_TYPE[self.type])
-        if self.range:
-            schema.update(minimum=self.range[0], maximum=self.range[1])
-        return schema
+        """The value's schema for constrained decoding. Bounds stay out: the local grammar
+        (runtime/grammar.py) cannot express them; the description states them and the domain checks them."""
+        return {"enum": list(self.enum)} if self.enum else dict(JSON_TYPE[self.type])
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,8 @@ def test_every_tool_keeps_the_contract(toolbox):
         for i in tool.inputs:
             assert i.type in LAGENT_TYPE and set(i.description) == {"en", "zh"} and all(i.description.values())
             assert i.required or i.enum == () or i.default in i.enum
+            if i.range:   # what the model reads states the declared bounds
+                assert f"{i.range[0]}-{i.range[1]}" in i.description["en"] and f"{i.range[0]}-{i.range[1]}" in i.description["zh"]
         assert tool.intent in INTENTS, name   # the router's name for the same job
         for lang in ("en", "zh"):
             action = tool.as_action(lang)
@@ -142,3 +144,14 @@ def test_an_unsafe_planner_request_tells_the_model_to_offer_the_safe_plan():
         _profile_fixable(lambda: nutrition_targets(woman))
     with pytest.raises(ToolError, match="^fix these fields and call again: .*age"):
         _profile_fixable(lambda: nutrition_targets({**woman, "age": 3, "requested_kcal": None}))
+
+
+def test_the_derived_step_schema_is_one_the_local_grammar_can_express(toolbox):
+    from agent.react import step_schema
+    from runtime.grammar import schema_to_gbnf
+
+    grammar = schema_to_gbnf(step_schema([toolbox[name] for name in REACT_TOOLS], fixed=("lang",)))
+    assert all(f'\\"{name}\\"' in grammar for name in REACT_TOOLS)
+    for tool in toolbox.values():   # every input, the profile tools' too, should they ever be offered with arguments
+        schema_to_gbnf({"type": "object", "properties": {i.name: i.json_schema() for i in tool.inputs},
+                        "required": [i.name for i in tool.inputs if i.required], "additionalProperties": False})
