@@ -7,6 +7,7 @@ _L = {
     "setup": ("Setup", "调整"), "steps": ("How to use", "使用步骤"), "safety": ("Safety", "安全要点"),
     "mistakes": ("Common mistakes", "常见错误"), "muscles": ("Trains", "训练部位"),
     "candidates": ("Closest matches", "最接近的候选"),
+    "not_sure": ("I'm not sure which machine this is.", "我不太确定这是哪台器械。"),
     "pick_reply": ("Tell me which one it is (its name) and I'll show you how to use it; in the Scan tab you can "
                    "click it and add the photo to your gym.",
                    "告诉我是哪一台（说出名字），我就给你讲怎么用；在“扫描器械”页可以直接点选，并把照片加入你的健身房。"), "weekly": ("Weekly sets", "每周组数"),
@@ -36,7 +37,8 @@ def equipment_card(card: dict, lang: str, message: str = "") -> str:
 def recognition(result: dict, lang: str) -> str:
     if result.get("card"):
         return equipment_card(result["card"], lang, result.get("message", ""))
-    lines = [result.get("message", "")]
+    unsure = result.get("status") == "not_sure" and result.get("candidates")
+    lines = [_t("not_sure", lang) if unsure else result.get("message", "")]   # the list below names them once
     if result.get("candidates"):
         lines.append(f"**{_t('candidates', lang)}:**\n" + "\n".join(
             f"{n}. {c['name']} ({c['confidence']:.0%})" for n, c in enumerate(result["candidates"][:5], 1)))
