@@ -72,3 +72,15 @@ class FakeOpenAIServer:
         """Queue the next behaviour: reply='text' | raw='body' | status=503 | delay_s=2 (+ reply)."""
         self.script.append(step)
         return self
+
+
+class StubRecognizer:
+    """A recogniser that always sees the same Prediction (the tool/render tests' stand-in for a model)."""
+
+    name, accept_confidence = "stub", 0.5
+
+    def __init__(self, pred):
+        self.pred = pred
+
+    def predict(self, image, k=3):
+        return self.pred

@@ -14,6 +14,7 @@ from agent.toolbox import LAGENT_TYPE, REACT_TOOLS, Tool, ToolAction, build_tool
 from indexes.gif_library import GifLibrary
 from indexes.knowledge_rag import KnowledgeIndex
 from knowledge import load_knowledge
+from tests.fakes import StubRecognizer
 from tests.indexes import HashEmbedder, tiny_kb
 from tools.equipment import Prediction
 
@@ -21,22 +22,12 @@ KB = load_knowledge()
 INTENTS = set(yaml.safe_load((Path(__file__).parents[2] / "agent" / "prompts" / "router.yaml").read_text("utf-8")))
 
 
-class Stub:
-    name, accept_confidence = "stub", 0.5
-
-    def __init__(self, pred):
-        self.pred = pred
-
-    def predict(self, image, k=3):
-        return self.pred
-
-
 @pytest.fixture(scope="module")
 def toolbox(tmp_path_factory) -> dict[str, Tool]:
     root = tmp_path_factory.mktemp("toolbox")
     library = GifLibrary(tiny_kb(), HashEmbedder(), root / "index", root / "files", root / "clips")
     index = KnowledgeIndex(tiny_kb(), HashEmbedder(), root / "k")
-    return build_toolbox(KB, Stub(Prediction([("rowing_machine", 0.8)], 0.0, "stub")), library, index)
+    return build_toolbox(KB, StubRecognizer(Prediction([("rowing_machine", 0.8)], 0.0, "stub")), library, index)
 
 
 def _call(tool: Tool, **args):

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from agent.backends import OpenAICompatibleBackend
-from tests.fakes import FakeOpenAIServer
+from tests.fakes import FakeOpenAIServer, StubRecognizer
 from tools.equipment import (TOP_K, UNCALIBRATED_ACCEPT, Prediction, RecognitionError, VLMCalibration,
                              VLMRecognizer, decide, equipment_card, parse_vlm_reply, recognize, vlm_schema)
 from tools.vlm_prompt import closed_set_question, prompt_sha, vlm_catalog
@@ -26,16 +26,6 @@ def _photo_bytes() -> bytes:
 
 def _answer(*pairs) -> str:
     return json.dumps({"candidates": [{"id": i, "confidence": c} for i, c in pairs]})
-
-
-class Stub:
-    name, accept_confidence = "stub", 0.5
-
-    def __init__(self, pred):
-        self.pred = pred
-
-    def predict(self, image, k=3):
-        return self.pred
 
 
 def test_decide_open_set():
@@ -58,18 +48,18 @@ def test_card_comes_from_the_catalog(kb):
 
 
 def test_recognize_statuses_and_bad_input(kb):
-    ok = recognize(_photo_bytes(), Stub(Prediction([("treadmill", 0.9), ("elliptical", 0.05)], 0.0, "stub")), kb)
+    ok = recognize(_photo_bytes(), StubRecognizer(Prediction([("treadmill", 0.9), ("elliptical", 0.05)], 0.0, "stub")), kb)
     assert ok["status"] == "recognized" and ok["equipment_id"] == "treadmill"
     assert ok["card"]["id"] == "treadmill" and "treadmill" in ok["message"].lower()
     assert [c["id"] for c in ok["candidates"]] == ["treadmill", "elliptical"]
     json.dumps(ok, ensure_ascii=False)  # plain data all the way down
-    unsure = recognize(_photo_bytes(), Stub(Prediction([("treadmill", 0.3), ("elliptical", 0.3)], 0.1, "s")), kb, "zh")
+    unsure = recognize(_photo_bytes(), StubRecognizer(Prediction([("treadmill", 0.3), ("elliptical", 0.3)], 0.1, "s")), kb, "zh")
     assert unsure["status"] == "not_sure" and unsure["card"] is None and "跑步机" in unsure["message"]
-    no = recognize(_photo_bytes(), Stub(Prediction([], 0.95, "s")), kb)
+    no = recognize(_photo_bytes(), StubRecognizer(Prediction([], 0.95, "s")), kb)
     assert no["status"] == "not_equipment" and no["equipment_id"] is None
-    custom = recognize(_photo_bytes(), Stub(Prediction([("my_red_machine", 0.9)], 0.0, "s")), kb)
+    custom = recognize(_photo_bytes(), StubRecognizer(Prediction([("my_red_machine", 0.9)], 0.0, "s")), kb)
     assert custom["status"] == "recognized" and custom["card"] is None and not custom["candidates"][0]["in_catalog"]
-    bad = recognize(b"not an image at all", Stub(None), kb, "zh")
+    bad = recognize(b"not an image at all", StubRecognizer(None), kb, "zh")
     assert bad["status"] == "error" and bad["error"] == "not_image" and "图片" in bad["message"]
 
 
