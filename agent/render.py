@@ -20,13 +20,17 @@ def _t(key: str, lang: str) -> str:
     return _L[key][1 if lang == "zh" else 0]
 
 
+def _colon(lang: str) -> str:
+    return "：" if lang == "zh" else ":"
+
+
 def _bullets(items) -> str:
     return "\n".join(f"- {x}" for x in items)
 
 
 def equipment_card(card: dict, lang: str, message: str = "") -> str:
     muscles = ", ".join(m["name"] if isinstance(m, dict) else m for m in card["muscles"])
-    parts = [message or f"**{card['name']}**", card["purpose"], f"**{_t('muscles', lang)}:** {muscles}",
+    parts = [message or f"**{card['name']}**", card["purpose"], f"**{_t('muscles', lang)}{_colon(lang)}** {muscles}",
              f"**{_t('setup', lang)}**\n" + _bullets(card["setup"]),
              f"**{_t('steps', lang)}**\n" + _bullets(card.get("steps") or card.get("usage", [])),
              f"**{_t('safety', lang)}**\n" + _bullets(card["safety"]),
@@ -40,7 +44,7 @@ def recognition(result: dict, lang: str) -> str:
     unsure = result.get("status") == "not_sure" and result.get("candidates")
     lines = [_t("not_sure", lang) if unsure else result.get("message", "")]   # the list below names them once
     if result.get("candidates"):
-        lines.append(f"**{_t('candidates', lang)}:**\n" + "\n".join(
+        lines.append(f"**{_t('candidates', lang)}{_colon(lang)}**\n" + "\n".join(
             f"{n}. {c['name']} ({c['confidence']:.0%})" for n, c in enumerate(result["candidates"][:5], 1)))
         lines.append(_t("pick_reply", lang))
     return "\n\n".join(lines)
