@@ -237,9 +237,8 @@ def shared_gallery_delete_photo(request: Request, item_id: int = PathParam(ge=1)
     lang = pick_lang(lang, settings)
     if user_id:
         check_user(request, user_id)
-    label = next((it["label"] for it in services.gallery.items() if it["id"] == item_id), "")
     try:
-        delete_shared_photo(services.gallery, item_id, user_id, services.access.has_token(caller(request)))
+        label = delete_shared_photo(services.gallery, item_id, user_id, services.access.has_token(caller(request)))
     except SharingRefused as exc:
         raise ApiError(exc.status, exc.code, exc.en, exc.zh, lang) from exc
     return {"label": label, "removed": 1}

@@ -96,8 +96,8 @@ def shared_photos(shared, user_id: str | None) -> list[dict]:
              "mine": bool(user_id) and it["owner"] == user_id} for it in shared.items()]
 
 
-def delete_shared_photo(shared, item_id: int, user_id: str | None, operator: bool) -> None:
-    """Whoever shared a photo (or the operator) may delete it."""
+def delete_shared_photo(shared, item_id: int, user_id: str | None, operator: bool) -> str:
+    """Whoever shared a photo (or the operator) may delete it; returns its label."""
     item = next((it for it in shared.items() if it["id"] == item_id), None)
     if item is None:
         raise SharingRefused(404, "no_such_photo", f"No shared photo has id {item_id}.", f"没有 id 为 {item_id} 的共享照片。")
@@ -105,3 +105,4 @@ def delete_shared_photo(shared, item_id: int, user_id: str | None, operator: boo
         raise SharingRefused(403, "not_your_photo", "Only whoever shared this photo (or the operator) may delete it.",
                              "只有共享这张照片的人（或运营方）可以删除它。")
     shared.remove([item_id])
+    return item["label"]

@@ -322,14 +322,17 @@ class EmbeddedRecognizer:
         feats, logits = self.featurizer.features_and_logits(images)
         x, view_labels, names, w, b = self._fit()
         q = normalise_features(feats)
-        return [self._one(q[i], softmax(logits[i]), x, view_labels, names, w, b, k) for i in range(len(images))]
+        labels_of = getattr(self.gallery, "enrolled_labels", None)
+        enrolled = labels_of() if callable(labels_of) else None   # once per batch: it reads the galleries
+        return [self._one(q[i], softmax(logits[i]), x, view_labels, names, w, b, k, enrolled)
+                for i in range(len(images))]
 
-    def _one(self, q, probs, x, view_labels, names, w, b, k) -> Prediction:
+    def _one(self, q, probs, x, view_labels, names, w, b, k, enrolled: set[str] | None) -> Prediction:
+        """`enrolled`: labels someone enrolled here (None: the gallery cannot tell, e.g. a bare test gallery)."""
         scores: dict[str, float] = {}
         detail: dict = {}
         names = names if len(view_labels) else []
         machine_names = [n for n in names if n != NONE_LABEL]
-        enrolled = getattr(self.gallery, "enrolled_labels", None)
         gate = 0.0
         if len(view_labels):
             sims = x @ q
@@ -343,7 +346,7 @@ class EmbeddedRecognizer:
             none = float(p[names.index(NONE_LABEL)]) if NONE_LABEL in names else 0.0
             machines = {n: float(pi) / max(1.0 - none, 1e-6) for n, pi in zip(names, p) if n != NONE_LABEL}
             top = max(machines, key=machines.get) if machines else None
-            if top is not None and callable(enrolled) and top in enrolled():
+            if top is not None and enrolled is not None and top in enrolled:
                 # the user's own photos make the head's "none" trustworthy (out of the box it is not: the
                 # shipped photos look unlike phone photos), so it closes the gate too
                 gate = min(gate, 1.0 / (1.0 + math.exp(-(HEAD_NONE_REJECT - none) / HEAD_NONE_WIDTH)))
@@ -360,7 +363,7 @@ class EmbeddedRecognizer:
         in_domain = max(gate, 1.0 if top_in >= self.imagenet_min else top_in / self.imagenet_min)
         source = "+".join(s for s, on in (("gallery", gate >= 0.5), ("imagenet", top_in >= self.imagenet_min)) if on)
         cands = sorted(scores.items(), key=lambda kv: -kv[1])[:k]
-        if cands and callable(enrolled) and cands[0][0] in machine_names and cands[0][0] not in enrolled():
+        if cands and enrolled is not None and cands[0][0] in machine_names and cands[0][0] not in enrolled:
             detail["accept_at"] = DEFAULT_ONLY_ACCEPT   # only the shipped photos know it: show the picker
         return Prediction([(i, round(c, 4)) for i, c in cands], round(1.0 - in_domain, 4), source or "none", detail)
 
