@@ -18,21 +18,22 @@ from pathlib import Path
 
 import yaml
 
+from agent.toolbox import tool_of
+
 CASES = Path(__file__).with_name("agent_cases.yaml")
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "equipment-dev"
-TOOL_OF_TRACE = {"plan_training": "training_plan", "TrainingPlanner": "training_plan", "plan_nutrition": "nutrition_plan",
-                 "NutritionPlanner": "nutrition_plan", "search_knowledge": "knowledge", "KnowledgeBase": "knowledge",
-                 "search_gifs": "gif", "ExerciseGif": "gif", "lookup_equipment": "equipment", "EquipmentGuide": "equipment",
-                 "recognize_equipment": "equipment"}
 # Without a tool call, what the answer means: the router's canned replies, or a ReAct answer that asks back.
 NO_TOOL = {"small_talk": "small_talk", "unsafe": "unsafe", "ask": "ask"}
 
 
-def chosen_tool(turn) -> str:
+def chosen_tool(turn, toolbox: dict) -> str:
+    """The job the turn's first step did, named by its tool's intent (agent/toolbox.py, one definition)."""
     if (turn.data or {}).get("missing"):  # asked for the profile fields a planner needs
         return "ask"
     if turn.trace:
-        return TOOL_OF_TRACE.get(turn.trace[0]["tool"], turn.trace[0]["tool"])
+        step = turn.trace[0]["tool"]
+        tool = tool_of(step, toolbox)
+        return tool.intent if tool is not None and tool.intent else step
     return NO_TOOL.get(turn.route, turn.route)
 
 
@@ -108,7 +109,7 @@ def main(argv=None) -> None:
         before = llm_usage(agent)
         turn, first, total = run_case(agent, Conversation(), case["text"], image)
         used = {k: v - before.get(k, 0) for k, v in llm_usage(agent).items()}
-        tool = chosen_tool(turn)
+        tool = chosen_tool(turn, agent.toolbox)
         grounded = all(w.lower() in turn.answer.lower() for w in case["expect"])
         path = "react" if turn.route == "react" else "router"
         by_path[path].append((first, total))
