@@ -6,9 +6,8 @@ Why this shape:
   first request for one renders it (~0.1 s) and `python -m indexes.build_gifs` renders all up front.
   Nothing is downloaded, so the app path works offline.
 - Users add GIF/MP4 clips to a folder (the app's: `<data_dir>/clips`) with a captions file (`captions.json`: a list of {file,
-  caption_en, caption_zh, exercise_id}, or `captions.csv` with those columns). The file is untrusted:
-  absolute paths, `..`, links leading out of the folder, other file types or contents that are not
-  GIF/MP4 reject the whole file with every problem listed (`CaptionsError`).
+  caption_en, caption_zh, exercise_id}, or `captions.csv` with those columns), checked as untrusted
+  input by indexes.clips (`CaptionsError` lists every problem).
 - Captions (one vector per language) are embedded with a packaged multilingual model into a FAISS
   IndexFlatIP (cosine on normalised rows) persisted with a manifest. `sync()` re-embeds only texts it
   has not seen: adding a clip embeds its captions, a changed exercise name re-embeds that row, and a
@@ -16,28 +15,29 @@ Why this shape:
 - Search fuses vector ranks with BM25 ranks of the names and of the steps (reciprocal rank fusion)
   after correcting misspelt English words against the caption vocabulary; the steps ranking, with
   everyday words mapped to the steps' words (indexes.names), serves requests that describe a movement
-  instead of naming it. Named exercises (indexes.names) lead; an exact clip / exercise id skips search.
+  instead of naming it. What a request describes (indexes.facets: tool, muscle, body position, motion,
+  matched against the catalog's equipment, muscles, pattern and first steps) adds its own score, and
+  lets a description through the relevance floor. Named exercises (indexes.names) lead, the variant the
+  rest of the request describes first ("深蹲" + 壶铃 -> goblet squat); an exact clip / exercise id skips search.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
 import re
 import shutil
 import warnings
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import faiss
 import numpy as np
 
 from . import bm25
+from .clips import CaptionsError, Clip, _check_entry, exercise_clips, read_captions  # noqa: F401 (re-exported)
 
 MANIFEST_VERSION = 1
-CLIP_MAGIC = {".gif": (b"GIF87a", b"GIF89a"), ".mp4": (b"ftyp",)}
-MAX_CAPTION_CHARS = 300
 FLAT_MAX_ROWS = 50_000   # exact search up to here; above, HNSW (python -m bench index_scaling: flat 21 ms at 100k)
 CANDIDATES = 50          # vector / BM25 candidates fused per query
 # "rerank" adds to the RRF score (top hits differ by ~0.001-0.005) the caption cosine and the share of
@@ -45,6 +45,12 @@ CANDIDATES = 50          # vector / BM25 candidates fused per query
 # curl". Weights from a small grid on the eval set; 0.1-0.2 / 0.04-0.08 all score the same.
 COSINE_WEIGHT = 0.15
 RERANK_WEIGHT = 0.06
+# What a request describes (indexes.facets: tool, muscle, position, motion) adds FACET_WEIGHT x its facet
+# score / the best one (tune split: 0.3-1.0 score the same, 0.15 a little lower). A request whose best
+# facet match meets FACET_GATE facets, one a tool, muscle or movement pattern, is about the library even
+# when no caption is close (descriptions rarely are); a lone 'sit' or '推' is not.
+FACET_WEIGHT = 0.3
+FACET_GATE = 2
 # Relevance floor (measured on the off-topic queries of bench/retrieval_eval.jsonl): a request is
 # about the library when the best caption cosine reaches HI, or reaches LO while the top clips' names
 # are at least MIN_COVERAGE mentioned by the query. MiniLM maps any Chinese text to [UNK] (cosine 1.0
@@ -55,123 +61,6 @@ MIN_COVERAGE = 0.4
 # fastest queries of the three packaged embedders.
 DEFAULT_METHOD = "rerank"  # vector | bm25 | hybrid | rerank
 DEFAULT_EMBEDDER = "use-multilingual"
-_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,80}$")
-
-
-class CaptionsError(ValueError):
-    """A user captions file that cannot be trusted; `problems` lists every reason."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("rejected captions file:\n" + "\n".join(problems))
-
-
-@dataclass(frozen=True)
-class Clip:
-    id: str              # exercise id for generated clips, "user:<file>" for user clips
-    exercise_id: str     # "" when a user clip names none
-    caption_en: str
-    caption_zh: str
-    keywords: str        # extra words for keyword search: pattern, equipment, muscles (both languages)
-    source: str          # "generated" | "user"
-    file: str            # user clips: path relative to the clips folder; generated: ""
-    how: str = ""        # how it is done (steps, both languages), for requests that describe the movement
-
-
-    def texts(self) -> list[str]:
-        return [t for _, t in self.texts_by_lang()]
-
-    def texts_by_lang(self) -> list[tuple[str, str]]:
-        return [(lang, t) for lang, t in (("en", self.caption_en), ("zh", self.caption_zh)) if t]
-
-
-def exercise_clips(kb) -> list[Clip]:
-    """One generated clip per exercise, captioned with its names; keywords say pattern, kit, muscles."""
-    clips = []
-    for ex in kb.exercises.values():
-        words = []
-        for lang in ("en", "zh"):
-            words.append(kb.label("patterns", ex.pattern, lang))
-            words += [kb.equipment[e].name.get(lang) if e in kb.equipment else e.replace("_", " ") for e in ex.equipment]
-            words += [kb.label("muscles", m, lang) for m in ex.primary_muscles]
-        how = " ".join(s for lang in ("en", "zh") for s in (ex.steps.get(lang) or ()))
-        clips.append(Clip(ex.id, ex.id, ex.name.en, ex.name.zh, " ".join(words), "generated", "", how))
-    return clips
-
-
-def _check_entry(root: Path, entry: dict, n: int) -> tuple[Clip | None, list[str]]:
-    where = f"entry #{n}"
-    if not isinstance(entry, dict):
-        return None, [f"{where}: expected an object with file and captions"]
-    problems = []
-    name = str(entry.get("file") or "").strip()
-    raw = Path(name)
-    if not name:
-        problems.append(f"{where}: missing 'file'")
-    elif raw.is_absolute() or name.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", name):
-        problems.append(f"{where}: absolute path {name!r} is not allowed; give a path inside the clips folder")
-    elif ".." in re.split(r"[\\/]", name):
-        problems.append(f"{where}: '..' in {name!r} would leave the clips folder")
-    else:
-        path = root / name
-        try:
-            inside = path.resolve(strict=True).is_relative_to(root.resolve())
-        except (OSError, RuntimeError):
-            inside = None
-        suffix = path.suffix.lower()
-        if inside is None:
-            problems.append(f"{where}: {name!r} does not exist")
-        elif not inside:
-            problems.append(f"{where}: {name!r} links outside the clips folder")
-        elif suffix not in CLIP_MAGIC:
-            problems.append(f"{where}: {name!r} is not a .gif or .mp4 file")
-        elif not path.resolve().is_file():
-            problems.append(f"{where}: {name!r} is not a regular file")
-        else:
-            head = path.resolve().read_bytes()[:12]
-            if not any(head.startswith(m) or head[4:8] == m for m in CLIP_MAGIC[suffix]):
-                problems.append(f"{where}: {name!r} does not contain {suffix[1:].upper()} data")
-    en, zh = (str(entry.get(k) or "").strip() for k in ("caption_en", "caption_zh"))
-    if not (en or zh):
-        problems.append(f"{where}: needs caption_en or caption_zh")
-    if len(en) > MAX_CAPTION_CHARS or len(zh) > MAX_CAPTION_CHARS:
-        problems.append(f"{where}: captions are limited to {MAX_CAPTION_CHARS} characters")
-    ex_id = str(entry.get("exercise_id") or "").strip()
-    if ex_id and not _ID.match(ex_id):
-        problems.append(f"{where}: exercise_id {ex_id!r} is not an id (lower-case letters, digits, _ and -)")
-    if problems:
-        return None, problems
-    return Clip(f"user:{raw.as_posix()}", ex_id, en, zh, "", "user", raw.as_posix()), []
-
-
-def read_captions(clips_dir: Path | str) -> list[Clip]:
-    """The user clips listed in the folder's captions file ([] when there is none); raises CaptionsError."""
-    root = Path(clips_dir)
-    json_path, csv_path = root / "captions.json", root / "captions.csv"
-    if json_path.is_file():
-        try:
-            entries = json.loads(json_path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise CaptionsError([f"captions.json: not valid JSON ({exc})"]) from exc
-        if not isinstance(entries, list):
-            raise CaptionsError(["captions.json: expected a list of entries"])
-    elif csv_path.is_file():
-        with csv_path.open(encoding="utf-8", newline="") as fh:
-            entries = list(csv.DictReader(fh))
-    else:
-        return []
-    clips, problems, seen = [], [], set()
-    for n, entry in enumerate(entries, 1):
-        clip, found = _check_entry(root, entry, n)
-        problems += found
-        if clip and clip.id in seen:
-            problems.append(f"entry #{n}: {clip.file!r} is listed twice")
-        elif clip:
-            seen.add(clip.id)
-            clips.append(clip)
-    if problems:
-        raise CaptionsError(problems)
-    return clips
 
 
 def _sha(text: str) -> str:
@@ -316,8 +205,10 @@ class GifLibrary:
         exact = self.get(query.lower())
         if exact is not None:
             return [(exact, 1.0, 1.0)]
-        named = self._named(query) if method == DEFAULT_METHOD else []
         fixed = self._bm25.correct(query) if method in ("hybrid", "rerank") else query
+        groups = self._facet_matcher().describe(query) if method == DEFAULT_METHOD else []
+        named = self._named(query) if method == DEFAULT_METHOD else []
+        described_ok = False
         described = bm25.tokenize(self._name_matcher().expand(fixed) if method == DEFAULT_METHOD else fixed)
         qv = self.embedder.embed_queries([fixed])
         sims, idx = self._index.search(qv, self._index.ntotal if only_lang else min(self._index.ntotal, CANDIDATES * 4))
@@ -336,6 +227,13 @@ class GifLibrary:
             how = [ids[i] for i, _ in self._how.search(described, CANDIDATES)]
             fused = bm25.rrf([vector_rank, [cid for cid, _ in keyword], how])
             if method == "rerank":
+                facets = self._facet_matcher().rank(groups, CANDIDATES)
+                top = facets[0][1] if facets else 1.0
+                for cid, score, _ in facets:
+                    if cid in self.clips:
+                        fused[cid] = fused.get(cid, 0.0) + FACET_WEIGHT * score / top
+                described_ok = bool(facets) and facets[0][2] >= FACET_GATE and any(  # a tool, muscle or pattern
+                    f[0] in ("eq", "mu") or (f[0] == "mv" and not f[1].startswith("force_")) for g in groups for f in g)
                 q = set(bm25.tokenize(fixed))
                 fused = {cid: s + RERANK_WEIGHT * self._coverage(cid, q) + COSINE_WEIGHT * best.get(cid, 0.0)
                          for cid, s in fused.items()}
@@ -350,7 +248,7 @@ class GifLibrary:
             top_cos = max(best.values(), default=0.0)
             q = set(bm25.tokenize(fixed))
             top_cov = max((self._coverage(cid, q) for cid, _ in ranked[:max(k, 3)]), default=0.0)
-            if top_cos < hi and not (top_cov >= MIN_COVERAGE and top_cos >= lo):
+            if top_cos < hi and not (top_cov >= MIN_COVERAGE and top_cos >= lo) and not described_ok:
                 return []  # nothing in the library is about this request
         return [(self.clips[cid], float(score), best.get(cid, 0.0)) for cid, score in ranked[:k]]
 
@@ -363,10 +261,25 @@ class GifLibrary:
             self._matcher = NameMatcher(self.kb)
         return self._matcher
 
+    def _facet_matcher(self):
+        """indexes.facets over this knowledge base, built on first use."""
+        if getattr(self, "_facets", None) is None:
+            from .facets import FacetMatcher
+
+            self._facets = FacetMatcher(self.kb)
+        return self._facets
+
     def _named(self, query: str) -> list[tuple[Clip, float]]:
-        """Clips of the exercises the request names (indexes.names), with scores above any fused score."""
+        """Clips of the exercises the request names (indexes.names), the variant it describes first
+        (indexes.facets), with scores above any fused score."""
         out, seen = [], set()
-        for ex_id, score in self._name_matcher().match(query):
+        found = self._name_matcher().match(query)
+        scores = dict(found)
+        order = self._facet_matcher().prefer_described(
+            query, found, lambda i: self._name_matcher().variants(query, i))
+        top = max(scores.values(), default=0.0)
+        for ex_id in order:
+            score = scores.get(ex_id, top)
             clip = self.get(ex_id)
             if clip is not None and clip.id not in seen:
                 seen.add(clip.id)

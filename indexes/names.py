@@ -87,6 +87,7 @@ class NameMatcher:
             if ex_id in names:
                 names[ex_id][0].extend(entry.get("en", []))
                 names[ex_id][1].extend(str(z) for z in entry.get("zh", []))
+        self.own = {ex.id: (" ".join(_norm_en(ex.name.en, self.abbrev)), ex.name.zh.lower()) for ex in kb.exercises.values()}
         for ex_id, (en, zh) in names.items():
             for name in en:
                 key = " ".join(_norm_en(name, self.abbrev))
@@ -103,6 +104,11 @@ class NameMatcher:
                 if len(name) >= 2 and all(_CJK.match(c) for c in name):
                     self.py.setdefault(tuple(_pinyin(name)), set()).add((ex_id, name))
         self._multiword = [(frozenset(k.split()), ids) for k, ids in self.en.items() if " " in k]
+        from .bm25 import STOP_ZH, _jieba
+
+        cut = lambda name: frozenset(w for w in _jieba().cut(name) if w not in STOP_ZH and _CJK.match(w))  # noqa: E731
+        self._zh_multiword = [(words, ids) for name, ids in self.zh.items()
+                              if len(words := cut(name)) >= 2 and all(len(w) >= 1 for w in words)]
         self.vocab = {w for key in self.en for w in key.split()} | set(COMMON_EN)
         self._keys: dict[str, set[str]] = {}
         for w in self.vocab:
@@ -154,6 +160,11 @@ class NameMatcher:
             for j in range(i + 1, min(len(text), i + MAX_ZH) + 1):
                 for ex_id in self.zh.get(text[i:j], ()):
                     found[ex_id] = max(found.get(ex_id, 0.0), ZH_WEIGHT * (j - i))
+        for words, ids in self._zh_multiword:  # every word of a name, apart: 在地板上卧推 = 地板卧推
+            if all(w in text for w in words):
+                score = ZH_WEIGHT * (sum(map(len, words)) - UNORDERED_PENALTY)
+                for ex_id in ids:
+                    found[ex_id] = max(found.get(ex_id, 0.0), score)
         cjk = "".join(c for c in text if _CJK.match(c))
         if len(cjk) < 2:
             return
@@ -177,6 +188,20 @@ class NameMatcher:
             self._match_zh(text, found)
         ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
         return self._refine_by_equipment(text, ranked)
+
+    def variants(self, query: str, ex_id: str) -> tuple[str, list[tuple[str, bool]]]:
+        """(the name by which the request named `ex_id`, [(exercise id, whether its own catalog name
+        contains that name)] for every exercise one of whose names does: 'push up' -> one-arm push-up,
+        深蹲 -> 高脚杯深蹲; ("", []) when none of its names is in the request."""
+        text = (query or "").lower()[:200]
+        en_text = f" {' '.join(_norm_en(text, self.abbrev))} "
+        heads = [n for n in self.names.get(ex_id, ()) if (n in text if _CJK.search(n) else f" {n} " in en_text)]
+        if not heads:
+            return "", []
+        head = max(heads, key=len)
+        inside = (lambda n: head in n) if _CJK.search(head) else (lambda n: f" {head} " in f" {n} ")
+        return head, [(i, inside(self.own[i][0]) or inside(self.own[i][1]))
+                      for i, ns in self.names.items() if any(inside(n) for n in ns)]
 
     def _refine_by_equipment(self, text: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """'squat with dumbbells' / '拿哑铃做深蹲': the generic name plus a tool the request mentions ->

@@ -67,3 +67,15 @@ def test_everyday_words_gain_the_words_the_steps_use(matcher):
     assert "臀部" in matcher.expand("躺着把屁股抬起来")
     assert "abdomen" in matcher.expand("pull the handle to my belly")
     assert matcher.expand("深蹲") == "深蹲"
+
+
+@pytest.mark.parametrize("query, expected", [("在地板上卧推", "dumbbell_floor_press"), ("把脚垫高做俯卧撑", "decline_push_up")])
+def test_chinese_name_words_apart_still_name_it(matcher, query, expected):
+    assert top(matcher, query) == expected
+
+
+def test_variants_of_the_name_used(matcher):
+    head, found = matcher.variants("push ups with one hand", "push_up")
+    ids = dict(found)
+    assert head == "push up" and ids["push_up"] and ids["one_arm_push_up"] and "pull_up" not in ids
+    assert matcher.variants("hello", "push_up") == ("", [])

@@ -1,0 +1,216 @@
+"""What a request says about a movement without naming it: the tool, the muscle, the body position, the motion.
+
+Why: "躺着把哑铃往上推" or "biceps with a kettlebell" name no exercise, and the embedding blurs such
+descriptions; but the catalog records each exercise's equipment, muscles, pattern and force, and its first
+steps say how the body starts (lie on your back / 俯卧 / 坐 / 跪). The request's words for those
+(knowledge/aliases.yaml `muscles`, `positions`, `movements`, plus the catalog's own equipment and muscle
+names) select the exercises that have them. Each facet counts by its rarity (IDF over the catalog), so
+"kettlebell" says more than "standing"; a tool the request names that the exercise lacks costs what it
+would have earned. Ties go to the canonical exercise: the least equipment, then the shortest name.
+"""
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import yaml
+
+from .bm25 import _deletes, _edit_distance, stem
+from .names import ALIASES, COMMON_EN
+
+SECONDARY = 0.5        # a secondary muscle earns half of what a primary one does
+START_STEPS = 2        # steps that describe the starting position
+STEPS_ONLY = 0.75      # a position only the steps state earns less than one the name states
+NAMED_SHARE = 0.5      # named exercises scoring at least this share of the best name match offer variants
+_CJK = re.compile(r"[\u3400-\u9fff]")
+BODYWEIGHT = "bodyweight"
+# Where an exercise lies generically ("lie ..."), a more specific position in the same steps wins.
+_LYING_SPECIFIC = ("prone", "side")
+
+
+def _find(words: list[str], text: str) -> list[tuple[int, int]]:
+    """Spans of any of `words` in `text` (English on word boundaries, plural -s allowed; Chinese anywhere)."""
+    spans = []
+    for w in words:
+        pat = re.escape(w) if _CJK.search(w) else rf"\b{re.escape(w)}(?:e?s)?\b"
+        spans += [m.span() for m in re.finditer(pat, text)]
+    return spans
+
+
+class FacetMatcher:
+    """Exercise ids whose catalog facets a request describes, best first."""
+
+    def __init__(self, kb, aliases_path: Path | str = ALIASES):
+        data = yaml.safe_load(Path(aliases_path).read_text(encoding="utf-8")) or {}
+        self.kb = kb
+        # (words, facet group): a group is a set of alternative facets, one word naming all of them
+        self._lexicon: list[tuple[str, frozenset]] = []
+
+        def add(words, group):
+            for w in words or ():
+                self._lexicon.append((str(w).lower(), frozenset(group)))
+
+        for eq in kb.equipment.values():
+            add([eq.name.en, eq.name.zh, *eq.aliases.en, *eq.aliases.zh], {("eq", eq.id)})
+        by_category: dict[str, set] = {}
+        for eq in kb.equipment.values():
+            by_category.setdefault(eq.category, set()).add(("eq", eq.id))
+        tools = list((data.get("equipment") or {}).items()) + list((data.get("equipment_everyday") or {}).items())
+        for key, entry in tools:
+            ids = entry.get("ids") or ([key] if key in kb.equipment else [])
+            group = {("eq", i) for i in ids} | by_category.get(entry.get("category"), set())
+            if group:
+                add(entry.get("en", []) + entry.get("zh", []), group)
+        add((data.get("bodyweight") or {}).get("en", []) + (data.get("bodyweight") or {}).get("zh", []),
+            {("eq", BODYWEIGHT)})
+        for m in {m for ex in kb.exercises.values() for m in ex.primary_muscles + ex.secondary_muscles}:
+            add([kb.label("muscles", m, "en"), kb.label("muscles", m, "zh")], {("mu", m)})
+        for section, kind in (("muscles", "mu"), ("positions", "pos"), ("movements", "mv")):
+            for key, entry in (data.get(section) or {}).items():
+                targets = entry.get("means") or [key]
+                add(entry.get("en", []) + entry.get("zh", []), {(kind, t) for t in targets})
+        nf = data.get("not_facets") or {}
+        add(nf.get("en", []) + nf.get("zh", []), set())
+        self._groups: dict[str, frozenset] = {}
+        for word, group in self._lexicon:
+            self._groups[word] = self._groups.get(word, frozenset()) | group
+        words = sorted(self._groups, key=len, reverse=True)  # longest first: 臀部外侧 before 臀
+        latin = [re.escape(w) for w in words if not _CJK.search(w)]
+        self._latin = re.compile(rf"\b(?:{'|'.join(latin)})(?:e?s)?\b")
+        self._cjk = re.compile("|".join(re.escape(w) for w in words if _CJK.search(w)))
+        # typo tolerance: an English word no exercise text uses is corrected to the nearest facet word
+        singles = {w for w in self._groups if w.isalpha() and len(w) >= 4}
+        self._known = set(COMMON_EN) | {stem(w) for w in re.findall(r"[a-z]+", " ".join(
+            [ex.name.en for ex in kb.exercises.values()] +
+            [t for ex in kb.exercises.values() for t in (ex.steps.get("en") or ())]).lower())}
+        self._keys: dict[str, set[str]] = {}
+        for w in singles:
+            for d in _deletes(w, 2 if len(w) >= 8 else 1):
+                self._keys.setdefault(d, set()).add(w)
+        self._positions = {k: [str(w).lower() for w in v.get("en", []) + v.get("zh", [])]
+                           for k, v in (data.get("positions") or {}).items()}
+        self.facets = {ex.id: self._exercise_facets(ex) for ex in kb.exercises.values()}
+        n = len(self.facets)
+        df: dict = {}
+        for fs in self.facets.values():
+            for f in fs:
+                df[f] = df.get(f, 0) + 1
+        self._gidf: dict[frozenset, float] = {}
+        levels = {"beginner": 0, "intermediate": 1, "advanced": 2}
+        self._canon = {ex.id: (levels.get(ex.level, 1), len(ex.equipment), len(ex.name.en), ex.id)
+                       for ex in kb.exercises.values()}
+
+    def _exercise_facets(self, ex) -> dict:
+        """facet -> credit: equipment, muscles (secondary at half), pattern, force, starting position."""
+        out = {("eq", e): 1.0 for e in ex.equipment}
+        if not set(ex.equipment) - {"exercise_mat"}:
+            out[("eq", BODYWEIGHT)] = 1.0
+        for m in ex.secondary_muscles:
+            out[("mu", m)] = SECONDARY
+        for m in ex.primary_muscles:
+            out[("mu", m)] = 1.0
+        out[("mv", ex.pattern)] = 1.0
+        out[("mv", "force_" + ex.force)] = 1.0
+        name = f"{ex.name.en} {ex.name.zh}".lower()
+        start = " ".join([name] + [s for lang in ("en", "zh") for s in (ex.steps.get(lang) or ())[:START_STEPS]]).lower()
+        found = {p for p, words in self._positions.items() if _find(words, start)}
+        if "lying" in found and found & set(_LYING_SPECIFIC):
+            found.discard("lying")
+        for p in found:  # the name says what defines the exercise; the steps may only mention it
+            out[("pos", p)] = 1.0 if _find(self._positions[p], name) else STEPS_ONLY
+        for group in self.describe(name):  # what its own name says: 收腹跳 tucks, Suitcase carry carries
+            for f in group:
+                if f[0] in ("mv", "pos"):
+                    out[f] = 1.0
+        return out
+
+    def describe(self, query: str) -> list[frozenset]:
+        """The facet groups a request mentions; a longer word hides the shorter ones inside it."""
+        text = re.sub(r"[a-z]{4,}", self._correct, (query or "").lower()[:300])
+        found = []
+        for m in self._latin.finditer(text):
+            w = m.group()
+            found.append(self._groups.get(w) or self._groups.get(w[:-1]) or self._groups.get(w[:-2]))
+        found += [self._groups[m.group()] for m in self._cjk.finditer(text)]
+        merged = []
+        for g in found:
+            if g and g not in merged:
+                merged.append(g)
+        if any(("pos", p) in g for g in merged for p in _LYING_SPECIFIC):  # "lying on my side" is side-lying
+            merged = [g for g in merged if g != frozenset({("pos", "lying")})]
+        tools = [g for g in merged if all(f[0] == "eq" for f in g)]
+        if any(len(g) == 1 for g in tools):  # "cable crossover machine", "史密斯上…拉杠": the named tool, not the generic word
+            merged = [g for g in merged if g not in tools or len(g) == 1]
+        return merged
+
+    def _correct(self, match: re.Match) -> str:
+        word = match.group()
+        if word in self._groups or stem(word) in self._known or stem(word) in self._groups:
+            return word
+        depth = 2 if len(word) >= 8 else 1
+        cands = sorted((_edit_distance(word, c), c) for d in _deletes(word, depth) for c in self._keys.get(d, ()))
+        return cands[0][1] if cands and cands[0][0] <= depth else word
+
+    def score(self, ex_id: str, groups: list[frozenset]) -> tuple[float, int]:
+        """(IDF-weighted facets matched, how many groups matched) for one exercise."""
+        facets, total, hits = self.facets[ex_id], 0.0, 0
+        for group in groups:
+            credit = max((facets.get(f, 0.0) for f in group), default=0.0)
+            if credit > 0:
+                total, hits = total + credit * self._group_idf(group), hits + 1
+            elif all(f[0] == "eq" for f in group):  # a tool the request names and this exercise lacks
+                total -= self._group_idf(group)
+        return total, hits
+
+    def _group_idf(self, group: frozenset) -> float:
+        """IDF of having any facet of the group ('back' = lats or middle or lower back: as rare as all three)."""
+        if group not in self._gidf:
+            n = sum(1 for fs in self.facets.values() if any(f in fs for f in group))
+            self._gidf[group] = math.log(1.0 + len(self.facets) / n) if n else 0.0
+        return self._gidf[group]
+
+    def match(self, query: str, k: int = 50) -> list[tuple[str, float, int]]:
+        """[(exercise id, score, groups matched)] for the facets a request describes, best first."""
+        return self.rank(self.describe(query), k)
+
+    def rank(self, groups: list[frozenset], k: int = 50) -> list[tuple[str, float, int]]:
+        """`match` for facet groups already described."""
+        if not groups:
+            return []
+        scored = [(ex_id, *self.score(ex_id, groups)) for ex_id in self.facets]
+        scored = [s for s in scored if s[1] > 0]
+        scored.sort(key=lambda s: (-s[1], self._canon[s[0]]))
+        return scored[:k]
+
+    def prefer_described(self, query: str, named: list[tuple[str, float]], variants) -> list[str]:
+        """Named exercise ids, with the variant the rest of the request describes first: '深蹲' + 壶铃 ->
+        goblet squat, 'push up with one hand' -> one-arm push-up. `named` is indexes.names' [(id, score)],
+        `variants(id)` its (name used, [(variant, its own name has it)]). Facets the names themselves
+        carry (坐 in 坐姿划船) do not count; a variant leads only when it matches more of the rest than the
+        first named exercise (ties: a variant of the better name match, one whose own name has the name,
+        one of the same movement pattern, then the canonical one)."""
+        ids = [i for i, _ in named]
+        if not named:
+            return ids
+        cands: dict[str, tuple[float, bool]] = {}
+        heads = []
+        for base, score in named:
+            if score < NAMED_SHARE * named[0][1]:
+                continue
+            head, found = variants(base)
+            heads.append(head)
+            for v, own in found:
+                cands[v] = max(cands.get(v, (0.0, False)), (score, own))
+        said_by_names = {g for h in heads if h for g in self.describe(h)}
+        groups = [g for g in self.describe(query) if g not in said_by_names]
+        if not groups or not cands:
+            return ids
+        ref = next((i for i, h in zip((i for i, sc in named if sc >= NAMED_SHARE * named[0][1]), heads) if h), ids[0])
+        pattern = self.kb.exercises[ref].pattern
+        scored = {v: self.score(v, groups)[0] for v in cands if v in self.facets}
+        best = min(scored, key=lambda v: (-scored[v], -cands[v][0], not cands[v][1],
+                                          self.kb.exercises[v].pattern != pattern, self._canon[v]), default=None)
+        if best is None or best == ids[0] or scored[best] <= self.score(ref, groups)[0]:
+            return ids
+        return [best] + [n for n in ids if n != best]

@@ -1,0 +1,66 @@
+"""What a request describes without naming it: tool, muscle, position and motion against the catalog's fields."""
+import pytest
+
+from indexes.facets import FacetMatcher
+from indexes.names import NameMatcher
+from knowledge import load_knowledge
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge(validate=False)
+
+
+@pytest.fixture(scope="module")
+def facets(kb):
+    return FacetMatcher(kb)
+
+
+def kinds(facets, query):
+    return sorted({f for g in facets.describe(query) for f in g if len(g) == 1})
+
+
+def test_describe_reads_tool_muscle_position_and_motion(facets):
+    assert kinds(facets, "练二头 用壶铃") == [("eq", "kettlebells"), ("mu", "biceps")]
+    assert kinds(facets, "lying on my side lifting the top leg up") == [("pos", "side")]  # not 'lying' too
+    assert ("eq", "bodyweight") in kinds(facets, "不拿任何重量的深蹲")
+    assert ("pos", "one_arm") in kinds(facets, "how do people do a push up with one hand")
+
+
+def test_longer_words_hide_the_shorter_inside_them(facets):
+    assert ("mu", "chest") not in kinds(facets, "抱着壶铃在胸前深蹲")          # 胸前 says where, not a muscle
+    assert ("mu", "abductors") in kinds(facets, "练臀部外侧")
+    # a named tool beats the generic word next to it: only the cable machine, not every machine
+    assert [g for g in facets.describe("rear delt exercise on the cable crossover machine")
+            if all(f[0] == "eq" for f in g)] == [frozenset({("eq", "cable_machine")})]
+
+
+def test_english_typos_of_facet_words_are_corrected_but_real_words_are_not(facets):
+    assert ("eq", "kettlebells") in kinds(facets, "swings with a kettelbell")
+    assert ("eq", "resistance_band") not in kinds(facets, "push up with one hand")  # hand is a word, not 'band'
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("练二头 用壶铃", "kettlebell_curl"), ("用泡沫轴滚大腿前面", "foam_roll_quads"),
+    ("躺着 脚放在瑜伽球上 把球勾回来", "stability_ball_leg_curl"), ("biceps with a kettlebell", "kettlebell_curl")])
+def test_match_finds_the_described_exercise(facets, query, expected):
+    assert facets.match(query)[0][0] == expected
+
+
+def test_a_tool_the_exercise_lacks_costs(facets):
+    with_tool = dict((i, s) for i, s, _ in facets.match("biceps with a kettlebell", 300))
+    assert with_tool["kettlebell_curl"] > with_tool.get("dumbbell_curl", 0.0)
+
+
+def test_nothing_described_matches_nothing(facets):
+    assert facets.match("weather tomorrow in Beijing") == [] and facets.match("") == []
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("抱着一个壶铃在胸前深蹲", "goblet_squat"), ("不拿任何重量的深蹲", "bodyweight_squat"),
+    ("how do people do a push up with one hand", "one_arm_push_up"), ("squat", "barbell_back_squat"),
+    ("坐姿划船练背", "seated_cable_row"), ("t杠划船咋做", "t_bar_row")])
+def test_the_described_variant_of_a_named_exercise_leads(kb, facets, query, expected):
+    names = NameMatcher(kb)
+    found = names.match(query)
+    assert facets.prefer_described(query, found, lambda i: names.variants(query, i))[0] == expected
