@@ -128,9 +128,7 @@ class ToolHandlers:
             plan, step = self._traced("plan_training", one, lambda: training.plan_training_week(one, self.kb))
         if not step["ok"]:
             return Turn(_profile_error(plan, lang), lang, "today", "planner", [step])
-        summary = training.summarize_training(plan, lang) if plan.get("sessions") else None
-        answer = render.training(summary, lang) if summary else render.today(plan, lang)
-        return Turn(answer, lang, "today", "planner", [step], data=plan)
+        return Turn(render.today(plan, lang), lang, "today", "planner", [step], data=plan)
 
     def _edit_training(self, text, image, profile, lang) -> Turn:
         """Change the saved week: days or minutes (re-plan with the new facts) or swap an exercise."""

@@ -109,27 +109,43 @@ def nutrition(summary: dict, lang: str) -> str:
 
 
 def today(plan: dict, lang: str) -> str:
-    """One session (tools.training.plan_today: "sessions" holds one): its exercises, then notes and the disclaimer."""
+    """One session (tools.training.plan_today: "sessions" holds one) as a coach writes it for today: why this
+    session, the warm-up, each exercise with sets × reps, effort and rest, the cool-down, then notes."""
+    zh = lang == "zh"
     pick = lambda d: (d.get(lang) or d.get("en")) if isinstance(d, dict) else d  # noqa: E731
     session = (plan.get("sessions") or [None])[0] or plan.get("session") or plan
-    title = pick(session.get("label")) or ("今天的训练" if lang == "zh" else "Today's session")
     minutes = session.get("estimated_min") or (session.get("cardio") or {}).get("minutes") or session.get("minutes", "")
-    lines = [f"**{title}** (~{minutes} {'分钟' if lang == 'zh' else 'min'})"]
-    if plan.get("today", {}).get("reason"):
+    label = pick(session.get("label"))
+    title = ("今天" if zh else "Today") + (f" · {label}" if label else "")
+    lines = [f"**{title}** (~{minutes} {'分钟' if zh else 'min'})"]
+    if (plan.get("today") or {}).get("reason"):
         lines.append(pick(plan["today"]["reason"]))
+    warmup, cooldown = session.get("warmup") or {}, session.get("cooldown") or {}
+    if warmup.get("text"):
+        lines.append(f"- {'热身' if zh else 'Warm-up'} ({warmup.get('minutes', '')} {'分钟' if zh else 'min'}){_colon(lang)}"
+                     f"{'' if zh else ' '}{pick(warmup['text'])}")
     for ex in session.get("exercises", []):
-        if isinstance(ex, dict):
-            name = pick(ex.get("name_zh" if lang == "zh" else "name") or ex.get("name") or ex.get("exercise_id"))
-            reps = ex.get("reps", "")
-            reps = f"{reps[0]}-{reps[1]}{'s' if ex.get('unit') == 's' else ''}" if isinstance(reps, (list, tuple)) else reps
-            lines.append(f"- {name}" + (f" {ex['sets']}×{reps}" if ex.get("sets") else ""))
-        else:
+        if not isinstance(ex, dict):
             lines.append(f"- {ex}")
-    if session.get("cardio") and session["cardio"].get("minutes"):
-        cardio = session["cardio"]
-        name = pick(cardio.get("name")) or ("有氧" if lang == "zh" else "Cardio")
-        lines.append(f"- {name} {cardio['minutes']} {'分钟' if lang == 'zh' else 'min'}")
-    lines += [f"- {pick(n)}" for n in (plan.get("notes") or [])[:3]]
+            continue
+        reps = ex.get("reps", "")
+        if isinstance(reps, (list, tuple)):
+            reps = f"{reps[0]}-{reps[1]}{('秒' if zh else 's') if ex.get('unit') == 's' else ''}"
+        line = f"- **{pick(ex.get('name')) or ex.get('exercise_id')}** {ex.get('sets', '')}×{reps}"
+        effort = pick((ex.get("load") or {}).get("text"))
+        rest = ex.get("rest_s")
+        extra = [e for e in (effort, (f"组间休息 {rest} 秒" if zh else f"rest {rest} s") if rest else None) if e]
+        lines.append(line + (" — " + ("；" if zh else "; ").join(extra) if extra else ""))
+    cardio = session.get("cardio") or {}
+    if cardio.get("minutes"):
+        name = pick(cardio.get("name")) or ("有氧" if zh else "Cardio")
+        lines.append(f"- {name} {cardio['minutes']} {'分钟' if zh else 'min'}")
+    if cooldown.get("text"):
+        lines.append(f"- {'放松' if zh else 'Cool-down'} ({cooldown.get('minutes', '')} {'分钟' if zh else 'min'}){_colon(lang)}"
+                     f"{'' if zh else ' '}{pick(cooldown['text'])}")
+    lines += [f"- {pick(n)}" for n in ((plan.get("warnings") or []) + (plan.get("notes") or []))[:3]]
+    if plan.get("referral"):
+        lines.append(f"\n⚠️ {pick(plan['referral'])}")
     if plan.get("disclaimer"):
         lines.append(f"\n_{pick(plan['disclaimer'])}_")
     return "\n".join(lines)

@@ -17,3 +17,16 @@ def test_not_sure_names_each_candidate_once_and_asks_which():
     other = render.recognition({"status": "not_equipment", "card": None, "candidates": [],
                                 "message": "This doesn't look like gym equipment."}, "en")
     assert other == "This doesn't look like gym equipment."
+
+
+def test_today_reads_as_one_session_with_effort_rest_and_warm_up():
+    from tools.training import plan_today
+
+    for lang, words in (("en", ("Today · ", "Warm-up", "rest 90 s", "Cool-down")),
+                        ("zh", ("今天 · ", "热身", "组间休息", "放松"))):
+        plan = plan_today({"goal": "hypertrophy", "minutes_per_session": 30, "place": "home"}, None, 30,
+                          ["dumbbells"], lang)
+        text = render.today(plan, lang)
+        assert all(w in text for w in words), text
+        assert "Weekly sets" not in text and "每周组数" not in text   # one session, not a week
+        assert text.count("\n- **") == len(plan["sessions"][0]["exercises"])

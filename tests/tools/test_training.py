@@ -337,3 +337,12 @@ def test_swap_keeps_the_pattern_and_respects_limitations():
         swap_exercise(week, 9, "leg_press", profile, "en", KB)
     with pytest.raises(ProfileError):
         swap_exercise(week, 1, "not_there", profile, "en", KB)
+
+
+def test_missing_group_without_limitations_blames_the_equipment_not_an_injury():
+    from tools.training import plan_today
+
+    plan = plan_today({"goal": "general_health", "minutes_per_session": 20, "place": "bodyweight"}, None, 20, [], "en")
+    text = " ".join(w["en"] for w in plan["warnings"])
+    missing = set(MAJOR_GROUPS) - set(plan["trainable_groups"])
+    assert not missing or ("equipment" in text and "physiotherapist" not in text)

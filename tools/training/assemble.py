@@ -20,10 +20,15 @@ def _assemble(profile: TrainingProfile, week: list[dict], seed: int, variation: 
                 indirect[g] = indirect.get(g, 0) + 0.5 * it["sets"]
     notes, warnings = [], []
     missing = [GROUP_LABEL[g] for g in MAJOR_GROUPS if g not in trainable]
-    if missing:
+    if missing and profile.limitations:
         warnings.append(_bi(f"No safe exercise with your equipment and limitations for: "
                             f"{', '.join(n[0] for n in missing)}. Ask a physiotherapist for rehab exercises.",
                             f"根据你的器械和伤病限制，以下部位没有安全的练习：{'、'.join(n[1] for n in missing)}。请咨询康复师。"))
+    elif missing:   # nothing hurts: the equipment (or the level) is what is missing, not a physiotherapist
+        warnings.append(_bi(f"Your equipment has no exercise at your level for: {', '.join(n[0] for n in missing)}; "
+                            "a pair of dumbbells or a resistance band would cover it.",
+                            f"以你现有的器械和水平，没有适合以下部位的练习：{'、'.join(n[1] for n in missing)}；"
+                            "添一对哑铃或一根弹力带就能补上。"))
     if len(sessions) == 1:
         notes.append(_note("one_day",
                          "With one training day a week each muscle is trained once, not the recommended twice "

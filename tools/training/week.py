@@ -142,10 +142,11 @@ def label_sessions(week: list[dict], profile: TrainingProfile, kb) -> None:
         drills = mobility_drills(profile, kb, patterns)
         first = next((it for it in s["exercises"] if it["role"] != "power"), s["exercises"][0] if s["exercises"]
                      else None)
-        s["warmup"] = {"minutes": round(_warmup_s(profile.minutes_per_session) / 60) if lifting else 5,
-                       "mobility": drills, "ramp": _ramp(first) if lifting else None,
-                       "text": _bi("5 min easy cardio, the mobility drills, then the ramp-up sets for the first lift.",
-                                   "5 分钟轻松有氧，做灵活性练习，再做第一个动作的递增热身组。") if lifting else
+        warm_min = round(_warmup_s(profile.minutes_per_session) / 60) if lifting else 5
+        easy = max(2, warm_min // 2)   # the rest of the warm-up is the drills and the ramp-up sets
+        s["warmup"] = {"minutes": warm_min, "mobility": drills, "ramp": _ramp(first) if lifting else None,
+                       "text": _bi(f"{easy} min easy cardio, the mobility drills, then the ramp-up sets for the first lift.",
+                                   f"{easy} 分钟轻松有氧，做灵活性练习，再做第一个动作的递增热身组。") if lifting else
                        _bi("Start the first 5 min easy; finish with the mobility drills.",
                            "前 5 分钟放慢速度热身；结束后做灵活性练习。")}
         if lifting:
