@@ -211,6 +211,7 @@ class FacetMatcher:
         scored = {v: self.score(v, groups)[0] for v in cands if v in self.facets}
         best = min(scored, key=lambda v: (-scored[v], -cands[v][0], not cands[v][1],
                                           self.kb.exercises[v].pattern != pattern, self._canon[v]), default=None)
-        if best is None or best == ids[0] or scored[best] <= self.score(ref, groups)[0]:
+        if best is None or best == ids[0] or scored[best] <= self.score(ids[0], groups)[0] or (
+                best != ref and scored[best] <= self.score(ref, groups)[0]):
             return ids
         return [best] + [n for n in ids if n != best]

@@ -211,7 +211,8 @@ class GifLibrary:
         described_ok = False
         described = bm25.tokenize(self._name_matcher().expand(fixed) if method == DEFAULT_METHOD else fixed)
         qv = self.embedder.embed_queries([fixed])
-        sims, idx = self._index.search(qv, self._index.ntotal if only_lang else min(self._index.ntotal, CANDIDATES * 4))
+        score_all = only_lang or self._index.ntotal <= FLAT_MAX_ROWS  # every clip gets its cosine, also one only BM25 or facets found
+        sims, idx = self._index.search(qv, self._index.ntotal if score_all else min(self._index.ntotal, CANDIDATES * 4))
         best: dict[str, float] = {}
         for s, i in zip(sims[0], idx[0]):
             if i >= 0 and self._rows[i] not in best and only_lang in (None, self._row_langs[i]):
