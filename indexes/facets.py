@@ -62,8 +62,8 @@ class FacetMatcher:
             group = {("eq", i) for i in ids} | by_category.get(entry.get("category"), set())
             if group:
                 add(entry.get("en", []) + entry.get("zh", []), group)
-        add((data.get("bodyweight") or {}).get("en", []) + (data.get("bodyweight") or {}).get("zh", []),
-            {("eq", BODYWEIGHT)})
+        for key, facet in (("bodyweight", ("eq", BODYWEIGHT)), ("home", ("home", True))):
+            add((data.get(key) or {}).get("en", []) + (data.get(key) or {}).get("zh", []), {facet})
         for m in {m for ex in kb.exercises.values() for m in ex.primary_muscles + ex.secondary_muscles}:
             add([kb.label("muscles", m, "en"), kb.label("muscles", m, "zh")], {("mu", m)})
         for section, kind in (("muscles", "mu"), ("positions", "pos"), ("movements", "mv")):
@@ -110,6 +110,8 @@ class FacetMatcher:
             out[("mu", m)] = SECONDARY
         for m in ex.primary_muscles:
             out[("mu", m)] = 1.0
+        if ex.home_friendly:
+            out[("home", True)] = 1.0
         out[("mv", ex.pattern)] = 1.0
         out[("mv", "force_" + ex.force)] = 1.0
         name = f"{ex.name.en} {ex.name.zh}".lower()
@@ -211,7 +213,13 @@ class FacetMatcher:
         scored = {v: self.score(v, groups)[0] for v in cands if v in self.facets}
         best = min(scored, key=lambda v: (-scored[v], -cands[v][0], not cands[v][1],
                                           self.kb.exercises[v].pattern != pattern, self._canon[v]), default=None)
-        if best is None or best == ids[0] or scored[best] <= self.score(ids[0], groups)[0] or (
-                best != ref and scored[best] <= self.score(ref, groups)[0]):
+        if best is None or best == ids[0]:
+            return ids
+        first = self.score(ids[0], groups)[0]
+        if best == ref:   # the contiguous name match over one matched by scattered words or by a tool
+            leads = scored[best] > first
+        else:
+            leads = scored[best] > self.score(ref, groups)[0] and scored[best] >= first
+        if not leads:
             return ids
         return [best] + [n for n in ids if n != best]

@@ -48,6 +48,22 @@ def _norm_en(text: str, abbrev: dict[str, str]) -> list[str]:
     return words
 
 
+def _zh_words(name: str) -> frozenset[str]:
+    """jieba words of a Chinese name, runs of single characters kept together (地板|卧推, not 地板|卧|推)."""
+    from .bm25 import STOP_ZH, _jieba
+
+    words, run = [], ""
+    for w in _jieba().cut(name):
+        if len(w) == 1 and _CJK.match(w):
+            run += w
+            continue
+        words += [run] if run else []
+        run = ""
+        if w not in STOP_ZH and _CJK.match(w):
+            words.append(w)
+    return frozenset(words + ([run] if run else []))
+
+
 def _pinyin(chars: str) -> list[str]:
     from pypinyin import Style, lazy_pinyin
 
@@ -104,11 +120,8 @@ class NameMatcher:
                 if len(name) >= 2 and all(_CJK.match(c) for c in name):
                     self.py.setdefault(tuple(_pinyin(name)), set()).add((ex_id, name))
         self._multiword = [(frozenset(k.split()), ids) for k, ids in self.en.items() if " " in k]
-        from .bm25 import STOP_ZH, _jieba
-
-        cut = lambda name: frozenset(w for w in _jieba().cut(name) if w not in STOP_ZH and _CJK.match(w))  # noqa: E731
         self._zh_multiword = [(words, ids) for name, ids in self.zh.items()
-                              if len(words := cut(name)) >= 2 and all(len(w) >= 1 for w in words)]
+                              if len(words := _zh_words(name)) >= 2 and all(len(w) >= 2 for w in words)]
         self.vocab = {w for key in self.en for w in key.split()} | set(COMMON_EN)
         self._keys: dict[str, set[str]] = {}
         for w in self.vocab:

@@ -25,6 +25,8 @@ def test_describe_reads_tool_muscle_position_and_motion(facets):
     assert kinds(facets, "lying on my side lifting the top leg up") == [("pos", "side")]  # not 'lying' too
     assert ("eq", "bodyweight") in kinds(facets, "不拿任何重量的深蹲")
     assert ("pos", "one_arm") in kinds(facets, "how do people do a push up with one hand")
+    assert kinds(facets, "胳膊后面松松的") == [("mu", "triceps")]
+    assert ("home", True) in kinds(facets, "something for my lower back i can do at home")
 
 
 def test_longer_words_hide_the_shorter_inside_them(facets):

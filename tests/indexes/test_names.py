@@ -79,3 +79,7 @@ def test_variants_of_the_name_used(matcher):
     ids = dict(found)
     assert head == "push up" and ids["push_up"] and ids["one_arm_push_up"] and "pull_up" not in ids
     assert matcher.variants("hello", "push_up") == ("", [])
+
+
+def test_single_characters_apart_name_nothing(matcher):
+    assert matcher.match("久坐屁股疼 拉伸一下") == []  # 拉 … 下 is not 下拉
