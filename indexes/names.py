@@ -200,7 +200,28 @@ class NameMatcher:
         if _CJK.search(text):
             self._match_zh(text, found)
         ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
-        return self._refine_by_equipment(text, ranked)
+        return self._refine_by_modifier(text, self._refine_by_equipment(text, ranked))
+
+    def _refine_by_modifier(self, text: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """'spider curls', 'reverse nordics': the generic name plus a word of a variant's own name -> that
+        variant (most such words, then the shortest name) first; 'curls' alone stays the canonical curl."""
+        if not ranked:
+            return ranked
+        head, variants = self.variants(text, ranked[0][0])
+        if not head:
+            return ranked
+        words = set(_norm_en(text, self.abbrev)) - COMMON_EN - set(head.split())
+        rest = text.replace(head, " ")
+        best = None
+        for ex_id, _ in variants:
+            en, zh = self.own[ex_id]
+            hits = len(words & (set(en.split()) - set(head.split()))) + sum(
+                1 for w in _zh_words(zh) if len(w) >= 2 and w not in head and w in rest)
+            if hits and (best is None or (-hits, len(en)) < best[0]):
+                best = ((-hits, len(en)), ex_id)
+        if best is None or best[1] == ranked[0][0]:
+            return ranked
+        return [(best[1], ranked[0][1] + 1.0)] + [(i, s) for i, s in ranked if i != best[1]]
 
     def variants(self, query: str, ex_id: str) -> tuple[str, list[tuple[str, bool]]]:
         """(the name by which the request named `ex_id`, [(exercise id, whether its own catalog name
