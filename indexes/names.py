@@ -233,7 +233,9 @@ class NameMatcher:
         if not heads:
             return "", []
         head = max(heads, key=len)
-        inside = (lambda n: head in n) if _CJK.search(head) else (lambda n: f" {head} " in f" {n} ")
+        parts = _zh_words(head) if _CJK.search(head) else frozenset()
+        inside = ((lambda n: head in n or (len(parts) >= 2 and all(p in n for p in parts)))  # 杠铃划船 in 反握杠铃俯身划船
+                  if _CJK.search(head) else (lambda n: f" {head} " in f" {n} "))
         return head, [(i, inside(self.own[i][0]) or inside(self.own[i][1]))
                       for i, ns in self.names.items() if any(inside(n) for n in ns)]
 

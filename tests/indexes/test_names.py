@@ -88,6 +88,7 @@ def test_single_characters_apart_name_nothing(matcher):
 @pytest.mark.parametrize("query, expected", [
     ("spider curls", "dumbbell_spider_curl"), ("reverse nordics", "reverse_nordic"),
     ("reverse grip pushdown", "reverse_grip_pushdown"), ("上斜凳上用哑铃卧推", "incline_dumbbell_press"),
-    ("curls", "dumbbell_curl"), ("新手深蹲要注意什么", "barbell_back_squat"), ("提踵练小腿", "bodyweight_calf_raise")])
+    ("curls", "dumbbell_curl"), ("新手深蹲要注意什么", "barbell_back_squat"), ("提踵练小腿", "bodyweight_calf_raise"),
+    ("反握杠铃划船", "underhand_barbell_row")])
 def test_a_word_of_a_variants_own_name_names_the_variant(matcher, query, expected):
     assert top(matcher, query) == expected
