@@ -22,6 +22,8 @@ from .names import ALIASES, COMMON_EN
 SECONDARY = 0.5        # a secondary muscle earns half of what a primary one does
 START_STEPS = 2        # steps that describe the starting position
 STEPS_ONLY = 0.75      # a position only the steps state earns less than one the name states
+UNILATERAL = ("one_arm", "one_leg")
+UNASKED = 0.5         # share of a position's IDF an exercise whose name states it loses when the request does not
 NAMED_SHARE = 0.5      # named exercises scoring at least this share of the best name match offer variants
 _CJK = re.compile(r"[\u3400-\u9fff]")
 BODYWEIGHT = "bodyweight"
@@ -90,7 +92,12 @@ class FacetMatcher:
                 self._keys.setdefault(d, set()).add(w)
         self._positions = {k: [str(w).lower() for w in v.get("en", []) + v.get("zh", [])]
                            for k, v in (data.get("positions") or {}).items()}
+        self._named_pos: dict[str, set] = {}  # one arm / one leg, when an exercise's name states it
         self.facets = {ex.id: self._exercise_facets(ex) for ex in kb.exercises.values()}
+        both = {(ex.pattern, frozenset(ex.equipment)) for ex in kb.exercises.values() if not self._named_pos[ex.id]}
+        for ex in kb.exercises.values():  # only where a two-sided version of the same movement and kit exists
+            if (ex.pattern, frozenset(ex.equipment)) not in both:
+                self._named_pos[ex.id] = set()
         n = len(self.facets)
         df: dict = {}
         for fs in self.facets.values():
@@ -121,6 +128,7 @@ class FacetMatcher:
             found.discard("lying")
         for p in found:  # the name says what defines the exercise; the steps may only mention it
             out[("pos", p)] = 1.0 if _find(self._positions[p], name) else STEPS_ONLY
+        self._named_pos[ex.id] = {("pos", p) for p in found if p in UNILATERAL and _find(self._positions[p], name)}
         for group in self.describe(name):  # what its own name says: 收腹跳 tucks, Suitcase carry carries
             for f in group:
                 if f[0] in ("mv", "pos"):
@@ -163,6 +171,9 @@ class FacetMatcher:
                 total, hits = total + credit * self._group_idf(group), hits + 1
             elif all(f[0] == "eq" for f in group):  # a tool the request names and this exercise lacks
                 total -= self._group_idf(group)
+        asked = {f for g in groups for f in g}
+        for f in self._named_pos.get(ex_id, ()) - asked:  # a variant the request did not ask for ('single-arm')
+            total -= UNASKED * self._group_idf(frozenset({f}))
         return total, hits
 
     def _group_idf(self, group: frozenset) -> float:

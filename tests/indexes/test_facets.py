@@ -66,3 +66,10 @@ def test_the_described_variant_of_a_named_exercise_leads(kb, facets, query, expe
     names = NameMatcher(kb)
     found = names.match(query)
     assert facets.prefer_described(query, found, lambda i: names.variants(query, i))[0] == expected
+
+
+def test_a_one_arm_variant_not_asked_for_loses_to_the_two_handed_one(facets):
+    found = [i for i, _, _ in facets.match("坐着用绳索把手柄拉向身体", 300)]
+    assert found.index("seated_cable_row") < found.index("single_arm_cable_row")
+    asked = [i for i, _, _ in facets.match("坐着单手用绳索把手柄拉向身体", 300)]
+    assert asked.index("single_arm_cable_row") < asked.index("seated_cable_row")
