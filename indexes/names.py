@@ -48,6 +48,18 @@ def _norm_en(text: str, abbrev: dict[str, str]) -> list[str]:
     return words
 
 
+def _bracketed(name: str) -> list[str]:
+    """What an English name says in brackets, when that is another name: 'Negative (eccentric) pull-up' ->
+    eccentric pull-up; 'Jackknife sit-up (V-up)' -> V-up; not '(45-degree)' or '(feet on ball)'."""
+    m = re.match(r"^(.*?)\s*\((.+?)\)\s*(.*)$", name)
+    if not m or re.search(r"\d|\b(on|to|of|with|from|for|the|a)\b", m.group(2).lower()):
+        return []
+    before, inside, after = m.groups()
+    if after:  # mid-name: the bracket replaces the word before it
+        return [" ".join(before.split()[:-1] + [inside, after])]
+    return [inside] if len(re.findall(r"[a-z]+", inside.lower())) >= 2 else []
+
+
 def _zh_words(name: str) -> frozenset[str]:
     """jieba words of a Chinese name, runs of single characters kept together (地板|卧推, not 地板|卧|推)."""
     from .bm25 import STOP_ZH, _jieba
@@ -96,7 +108,7 @@ class NameMatcher:
                  for ex in kb.exercises.values()}
         shared = Counter(p for ps in parts.values() for p in set(ps))  # "器械" in three names names none
         for ex in kb.exercises.values():
-            en = [ex.name.en, re.sub(r"\s*\(.*?\)", "", ex.name.en)]
+            en = [ex.name.en, re.sub(r"\s*\(.*?\)", "", ex.name.en)] + _bracketed(ex.name.en)
             zh = [ex.name.zh] + [p for p in parts[ex.id] if shared[p] == 1]
             names[ex.id] = (en, zh)
         for ex_id, entry in (data.get("exercises") or {}).items():

@@ -92,3 +92,9 @@ def test_single_characters_apart_name_nothing(matcher):
     ("反握杠铃划船", "underhand_barbell_row")])
 def test_a_word_of_a_variants_own_name_names_the_variant(matcher, query, expected):
     assert top(matcher, query) == expected
+
+
+def test_a_bracketed_other_name_names_the_exercise(matcher):
+    assert top(matcher, "v ups for abs") == "jackknife_sit_up"
+    assert top(matcher, "eccentric pull ups") == "negative_pull_up"
+    assert top(matcher, "high to low") is None  # a bracketed description is no name
