@@ -215,6 +215,8 @@ class FacetMatcher:
             heads.append(head)
             for v, own in found:
                 cands[v] = max(cands.get(v, (0.0, False)), (score, own))
+            if head:  # the best name the request uses: only its variants ('rdl … my back' stays an RDL)
+                break
         said_by_names = {g for h in heads if h for g in self.describe(h)}
         groups = [g for g in self.describe(query) if g not in said_by_names]
         if not groups or not cands:

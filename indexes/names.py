@@ -60,6 +60,19 @@ def _bracketed(name: str) -> list[str]:
     return [inside] if len(re.findall(r"[a-z]+", inside.lower())) >= 2 else []
 
 
+def _inside_word_starts(text: str) -> set[int]:
+    """Offsets in the middle of a Chinese word of 2+ characters (jieba), where no name may start."""
+    from .bm25 import STOP_ZH_CHAR, _jieba
+
+    out, pos = set(), 0
+    for w in _jieba().cut(text):
+        lead = len(w) - len(w.lstrip("".join(STOP_ZH_CHAR)))  # 做|锤式: a function character starts no word
+        if len(w) - lead >= 2 and _CJK.match(w):
+            out.update(range(pos + lead + 1, pos + len(w)))
+        pos += len(w)
+    return out
+
+
 def _zh_words(name: str) -> frozenset[str]:
     """jieba words of a Chinese name, runs of single characters kept together (地板|卧推, not 地板|卧|推)."""
     from .bm25 import STOP_ZH, _jieba
@@ -181,7 +194,10 @@ class NameMatcher:
     def _match_zh(self, text: str, found: dict[str, float]) -> None:
         for variant, right in self.zh_variants.items():
             text = text.replace(variant, right)
+        inside = _inside_word_starts(text)
         for i in range(len(text)):
+            if i in inside:  # 胸前|深蹲 holds no 前深蹲
+                continue
             for j in range(i + 1, min(len(text), i + MAX_ZH) + 1):
                 for ex_id in self.zh.get(text[i:j], ()):
                     found[ex_id] = max(found.get(ex_id, 0.0), ZH_WEIGHT * (j - i))
@@ -197,7 +213,7 @@ class NameMatcher:
         for i in range(len(syll)):
             for j in range(i + 2, min(len(syll), i + MAX_ZH) + 1):
                 for ex_id, name in self.py.get(tuple(syll[i:j]), ()):
-                    if any(a == b for a, b in zip(cjk[i:j], name)):  # one character right at least
+                    if cjk[i:j] != name and any(a == b for a, b in zip(cjk[i:j], name)):  # a typo, one character right
                         score = ZH_WEIGHT * (j - i) - FUZZY_PENALTY * (cjk[i:j] != name)
                         found[ex_id] = max(found.get(ex_id, 0.0), score)
 
@@ -241,7 +257,10 @@ class NameMatcher:
         深蹲 -> 高脚杯深蹲; ("", []) when none of its names is in the request."""
         text = (query or "").lower()[:200]
         en_text = f" {' '.join(_norm_en(text, self.abbrev))} "
-        heads = [n for n in self.names.get(ex_id, ()) if (n in text if _CJK.search(n) else f" {n} " in en_text)]
+        inside = _inside_word_starts(text)
+        heads = [n for n in self.names.get(ex_id, ()) if (
+            any(m.start() not in inside for m in re.finditer(re.escape(n), text)) if _CJK.search(n)
+            else f" {n} " in en_text)]
         if not heads:
             return "", []
         head = max(heads, key=len)

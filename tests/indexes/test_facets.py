@@ -73,3 +73,9 @@ def test_a_one_arm_variant_not_asked_for_loses_to_the_two_handed_one(facets):
     assert found.index("seated_cable_row") < found.index("single_arm_cable_row")
     asked = [i for i, _, _ in facets.match("坐着单手用绳索把手柄拉向身体", 300)]
     assert asked.index("single_arm_cable_row") < asked.index("seated_cable_row")
+
+
+def test_a_specific_name_is_not_overridden_by_a_weaker_one(kb, facets):
+    names = NameMatcher(kb)
+    query = "how do i do a rdl without rounding my back"
+    assert facets.prefer_described(query, names.match(query), lambda i: names.variants(query, i))[0] == "romanian_deadlift"

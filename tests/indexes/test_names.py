@@ -98,3 +98,8 @@ def test_a_bracketed_other_name_names_the_exercise(matcher):
     assert top(matcher, "v ups for abs") == "jackknife_sit_up"
     assert top(matcher, "eccentric pull ups") == "negative_pull_up"
     assert top(matcher, "high to low") is None  # a bracketed description is no name
+
+
+def test_no_name_starts_inside_a_word(matcher):
+    assert "barbell_front_squat" not in dict(matcher.match("抱着一个壶铃在胸前深蹲"))  # 胸前|深蹲, not 前深蹲
+    assert top(matcher, "用绳子做锤式弯举") == "hammer_curl"                          # 做 starts no word
