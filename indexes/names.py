@@ -7,7 +7,11 @@ wins; the generic word goes to the canonical exercise (深蹲 = barbell back squ
 only when it is named (front squat). English words are corrected against the name vocabulary by
 edit distance; Chinese is also compared by toneless pinyin (深敦 = shen dun = 深蹲), where at least
 one character must be the same so ordinary words do not turn into exercises.
-Lookups are dictionary probes of the query's n-grams: well under a millisecond.
+Words of a name apart also name it (dips for chest, 在地板上卧推), but no Chinese name starts inside a
+word (胸前|深蹲 holds no 前深蹲). A word of a variant's own name beside the generic one names the variant
+('spider curls'); `variants` lists the exercises whose names hold the name a request used, for
+indexes.facets to pick the one the rest of the request describes.
+Lookups are dictionary probes of the query's n-grams plus one jieba pass: about a millisecond.
 """
 from __future__ import annotations
 
@@ -254,13 +258,17 @@ class NameMatcher:
     def variants(self, query: str, ex_id: str) -> tuple[str, list[tuple[str, bool]]]:
         """(the name by which the request named `ex_id`, [(exercise id, whether its own catalog name
         contains that name)] for every exercise one of whose names does: 'push up' -> one-arm push-up,
-        深蹲 -> 高脚杯深蹲; ("", []) when none of its names is in the request."""
+        深蹲 -> 高脚杯深蹲 (深敦 too); ("", []) when none of its names is in the request."""
         text = (query or "").lower()[:200]
         en_text = f" {' '.join(_norm_en(text, self.abbrev))} "
         inside = _inside_word_starts(text)
         heads = [n for n in self.names.get(ex_id, ()) if (
             any(m.start() not in inside for m in re.finditer(re.escape(n), text)) if _CJK.search(n)
             else f" {n} " in en_text)]
+        if not heads and _CJK.search(text):  # named by a homophone typo (深敦): the name it stands for
+            syll = tuple(_pinyin("".join(c for c in text if _CJK.match(c))))
+            heads = [n for n in self.names.get(ex_id, ()) if _CJK.search(n) and len(n) >= 2 and any(
+                syll[i:i + len(n)] == tuple(_pinyin(n)) for i in range(len(syll) - len(n) + 1))]
         if not heads:
             return "", []
         head = max(heads, key=len)

@@ -79,3 +79,9 @@ def test_a_specific_name_is_not_overridden_by_a_weaker_one(kb, facets):
     names = NameMatcher(kb)
     query = "how do i do a rdl without rounding my back"
     assert facets.prefer_described(query, names.match(query), lambda i: names.variants(query, i))[0] == "romanian_deadlift"
+
+
+def test_a_homophone_typo_of_the_name_still_yields_the_described_variant(kb, facets):
+    names = NameMatcher(kb)
+    query = "壶铃 深敦"
+    assert facets.prefer_described(query, names.match(query), lambda i: names.variants(query, i))[0] == "goblet_squat"
