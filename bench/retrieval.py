@@ -4,7 +4,8 @@ python -m bench retrieval [--json]            outcomes of the shipped search (GI
 python -m bench retrieval --compare [--embedders use-multilingual,e5-small,minilm] [--index-dir DIR]
 
 Outcomes (default): bench/retrieval_eval.jsonl (written the way users type: zh + en, typos, slang and
-abbreviations, mixed 中英, paraphrases; none a catalog name verbatim) run through the same functions the
+abbreviations, mixed 中英, paraphrases, descriptions of a movement; none a catalog name or alias verbatim, sizes
+and mix as tests/bench/test_retrieval_eval.py checks) run through the same functions the
 API, the Library tab and the agent call (tools.gif_search.search_gifs, tools.knowledge_search.answer_question).
 GIF: R@1 / R@5 of the expected exercise. Knowledge: `fact` = share of questions whose answer text
 contains every expected fact (numbers normalised: "20%-35%" = "20-35"), `doc@1` = expected article
