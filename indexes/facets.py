@@ -76,7 +76,8 @@ class FacetMatcher:
         add(nf.get("en", []) + nf.get("zh", []), set())
         self._groups: dict[str, frozenset] = {}
         for word, group in self._lexicon:
-            self._groups[word] = self._groups.get(word, frozenset()) | group
+            for w in {word, word.replace("-", " ")}:  # pull-up bar = pull up bar
+                self._groups[w] = self._groups.get(w, frozenset()) | group
         words = sorted(self._groups, key=len, reverse=True)  # longest first: 臀部外侧 before 臀
         latin = [re.escape(w) for w in words if not _CJK.search(w)]
         self._latin = re.compile(rf"\b(?:{'|'.join(latin)})(?:e?s)?\b")
@@ -215,6 +216,11 @@ class FacetMatcher:
             heads.append(head)
             for v, own in found:
                 cands[v] = max(cands.get(v, (0.0, False)), (score, own))
+            tool = self._groups.get(head, frozenset()) if head else frozenset()
+            if tool and all(f[0] == "eq" for f in tool):  # 'pull up bar' names a tool: whatever is done on it
+                for v, fs in self.facets.items():
+                    if any(f in fs for f in tool):
+                        cands.setdefault(v, (score, False))
             if head:  # the best name the request uses: only its variants ('rdl … my back' stays an RDL)
                 break
         said_by_names = {g for h in heads if h for g in self.describe(h)}

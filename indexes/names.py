@@ -15,6 +15,7 @@ Lookups are dictionary probes of the query's n-grams plus one jieba pass: about 
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from pathlib import Path
@@ -64,7 +65,8 @@ def _bracketed(name: str) -> list[str]:
     return [inside] if len(re.findall(r"[a-z]+", inside.lower())) >= 2 else []
 
 
-def _inside_word_starts(text: str) -> set[int]:
+@functools.lru_cache(maxsize=1024)
+def _inside_word_starts(text: str) -> frozenset[int]:
     """Offsets in the middle of a Chinese word of 2+ characters (jieba), where no name may start."""
     from .bm25 import STOP_ZH_CHAR, _jieba
 
@@ -74,7 +76,7 @@ def _inside_word_starts(text: str) -> set[int]:
         if len(w) - lead >= 2 and _CJK.match(w):
             out.update(range(pos + lead + 1, pos + len(w)))
         pos += len(w)
-    return out
+    return frozenset(out)
 
 
 def _zh_words(name: str) -> frozenset[str]:
@@ -272,11 +274,16 @@ class NameMatcher:
         if not heads:
             return "", []
         head = max(heads, key=len)
+        return head, self._holding(head)
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (one matcher per library, names fixed)
+    def _holding(self, head: str) -> list[tuple[str, bool]]:
+        """[(id, own name has it)] for the exercises one of whose names holds `head` (杠铃划船: also apart)."""
         parts = _zh_words(head) if _CJK.search(head) else frozenset()
-        inside = ((lambda n: head in n or (len(parts) >= 2 and all(p in n for p in parts)))  # 杠铃划船 in 反握杠铃俯身划船
+        inside = ((lambda n: head in n or (len(parts) >= 2 and all(p in n for p in parts)))
                   if _CJK.search(head) else (lambda n: f" {head} " in f" {n} "))
-        return head, [(i, inside(self.own[i][0]) or inside(self.own[i][1]))
-                      for i, ns in self.names.items() if any(inside(n) for n in ns)]
+        return [(i, inside(self.own[i][0]) or inside(self.own[i][1]))
+                for i, ns in self.names.items() if any(inside(n) for n in ns)]
 
     def _refine_by_equipment(self, text: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """'squat with dumbbells' / '拿哑铃做深蹲': the generic name plus a tool the request mentions ->

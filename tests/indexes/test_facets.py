@@ -85,3 +85,10 @@ def test_a_homophone_typo_of_the_name_still_yields_the_described_variant(kb, fac
     names = NameMatcher(kb)
     query = "壶铃 深敦"
     assert facets.prefer_described(query, names.match(query), lambda i: names.variants(query, i))[0] == "goblet_squat"
+
+
+def test_a_tool_used_as_a_name_yields_to_what_is_described_on_it(kb, facets):
+    names = NameMatcher(kb)
+    pick = lambda q: facets.prefer_described(q, names.match(q), lambda i: names.variants(q, i))[0]  # noqa: E731
+    assert pick("core exercise hanging from the pull up bar") == "hanging_leg_raise"
+    assert pick("pull up bar at home") == "pull_up"
