@@ -21,6 +21,7 @@ _TOKEN = re.compile(rf"[{_CJK}]+|[a-z0-9]+(?:\.[0-9]+)?")
 _IS_CJK = re.compile(rf"[{_CJK}]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 _HYPHENATED = re.compile(r"\b([a-z]+)-([a-z]+)\b")  # pull-up → also "pullup", as people type it
+_GLUED = re.compile(r"[a-z]{2,}(?=\d)|(?<=[a-z]{2})\d+")  # "rpe8" → also "rpe", "8", as typed without a space
 STOP_EN = frozenset(
     "a an and are as at be by can do does for from how i in is it me my of on or should the this to "
     "what when which who why will with you your show please about".split())
@@ -61,6 +62,7 @@ def tokenize(text: str) -> list[str]:
             out.extend(ch for ch in tok if len(tok) > 1 and ch not in STOP_ZH_CHAR)
         elif tok not in STOP_EN:
             out.append(stem(tok))
+            out.extend(stem(part) for part in _GLUED.findall(tok) if part not in STOP_EN)
     return out
 
 
@@ -116,12 +118,13 @@ class BM25:
             for key in _deletes(word, 2 if len(word) >= 8 else 1):
                 self._keys.setdefault(key, set()).add(word)
 
-    def scores(self, tokens: list[str]) -> np.ndarray:
-        """BM25 score of every document for these query tokens (zeros when none is known)."""
+    def scores(self, tokens: list[str], weights: list[float] | None = None) -> np.ndarray:
+        """BM25 score of every document for these query tokens (zeros when none is known); `weights`
+        scales each token's contribution (default 1), e.g. to count single characters as half-matches."""
         q = np.zeros(self._w.shape[1], np.float32)
-        for tok in tokens:
+        for i, tok in enumerate(tokens):
             if tok in self.vocab:
-                q[self.vocab[tok]] += 1.0
+                q[self.vocab[tok]] += 1.0 if weights is None else weights[i]
         return self._w @ q if self.n_docs else np.zeros(0, np.float32)
 
     def idf(self, token: str) -> float:

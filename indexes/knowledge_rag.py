@@ -44,6 +44,13 @@ BEST_METHOD = {"use-multilingual": "hybrid", "e5-small": "rerank", "minilm": "bm
 MIN_COSINE = {"use-multilingual": 0.45, "e5-small": 0.9, "minilm": 0.6}
 SOFT_COSINE = {"use-multilingual": 0.25, "e5-small": 0.86, "minilm": 0.3}
 MIN_BM25 = 8.0
+# ...or a strong keyword match (BM25 >= STRONG_BM25) at a cosine down to FLOOR_COSINE: short English
+# questions naming a rare term ("efsa water intake men", "when does doms peak") embed poorly.
+STRONG_BM25 = 12.0
+FLOOR_COSINE = {"use-multilingual": 0.25, "e5-small": 0.845, "minilm": 0.3}
+# In the gate's BM25 a single Chinese character counts this much of a word: characters are there to
+# half-match typos (握推/卧推), but off-topic questions share common ones with everything (红烧肉: 肉).
+CHAR_WEIGHT = 0.2
 _SENTENCE = re.compile(r"(?<=[。！？；])\s*|(?<=[.!?])\s+")  # "0.8 g" stays whole
 NOT_FOUND = {
     "en": "I could not find this in the knowledge base, so I will not guess. Try rephrasing, or ask about "
@@ -56,21 +63,28 @@ _NUM = r"\d(?:[\d.,]*)\s*(?:[-–~～至到]\s*[\d.,]+\s*)?"
 QUANTITIES = [
     (r"g\s*/\s*kg|per k(?:g|ilo)|每公斤|每千克|/kg", _NUM + r"(?:m?g|毫?克)\s*(?:/\s*kg|per kg|每公斤|/公斤)|每公斤(?:体重)?(?:约|摄入)?" + _NUM + r"毫?克"),
     (r"%|percent|share|proportion|ratio|比例|百分|占多少|占比", _NUM + r"%|百分之"),
-    (r"\bmin(?:ute)?s?\b|how long|多久|多长时间|几分钟|分钟", _NUM + r"(?:min|minutes?|分钟)"),
-    (r"\bhours?\b|几(?:个)?小时|多少小时", _NUM + r"(?:h\b|hours?|小时)"),
+    (r"\bmin(?:ute)?s?\b|几分钟|分钟", _NUM + r"(?:min|minutes?|分钟)"),
+    (r"\bhours?\b|几(?:个)?(?:小时|钟头?)|多少小时", _NUM + r"(?:h\b|hours?|小时)"),
     (r"\bsec(?:ond)?s?\b|几秒|多少秒", _NUM + r"(?:s\b|sec|seconds?|秒)"),
+    (r"how long|多久|多长时间|when does|什么时候", _NUM + r"(?:s\b|sec|seconds?|min|minutes?|h\b|hours?|days?|weeks?"
+                                                 r"|秒|分钟|小时|天|周|个月)"),
     (r"calorie|kcal|热量|大卡|千卡|卡路里", _NUM + r"(?:kcal|calories|千卡|大卡)"),
     (r"\bmg\b|caffeine|咖啡因|毫克", _NUM + r"(?:mg|毫克)"),
     (r"grams?\b|多少克|几克|how much protein|蛋白质.{0,6}多少", _NUM + r"(?:g\b|grams?|克)"),
-    (r"\breps?\b|多少次|几次|几个|几组|\bsets?\b", _NUM + r"(?:reps?|次|组|sets?|个)"),
+    (r"\breps?\b|多少次|几次|几个|几组|多少组|\bsets?\b", _NUM + r"(?:reps?|repetitions?|次|组|sets?|个)"),
     (r"how (?:many|much|often|long)|多少|几", r"\d"),
 ]
+_DIGIT = re.compile(r"\d")
 RERANK_POOL = 6          # sections the quantity check may reorder before the top 3 are answered
+
+
+# An amount the question states ("80 kg for 5 reps", "每天吃800大卡") is given, not asked for.
+_GIVEN = re.compile(_NUM + r"(?:[a-z%]+|分钟|小时|千卡|大卡|公斤|毫克|[\u4e00-\u9fff])?")
 
 
 def asked_quantity(query: str) -> re.Pattern | None:
     """The pattern of the amount a question asks for (first, most specific match), or None."""
-    q = (query or "").lower()
+    q = _GIVEN.sub(" ", (query or "").lower())
     for asked, stated in QUANTITIES:
         if re.search(asked, q):
             return re.compile(stated, re.I)
@@ -273,7 +287,7 @@ class KnowledgeIndex:
             if method == "rerank":
                 fused = {slot: sc + COSINE_WEIGHT * cosine.get(slot, 0.0) for slot, sc in fused.items()}
             ranked = sorted(fused.items(), key=lambda kv: -kv[1])
-        if gate and not self._relevant(max(cosine.values(), default=0.0), kw[0][1] if kw else 0.0):
+        if gate and not self._relevant(max(cosine.values(), default=0.0), self._gate_keyword(fixed)):
             return []
         hits = []
         for (doc_id, index), score in ranked[:k]:
@@ -284,7 +298,15 @@ class KnowledgeIndex:
 
     def _relevant(self, cos: float, keyword: float) -> bool:
         name = self.embedder.name
-        return cos >= MIN_COSINE.get(name, 0.45) or (keyword >= MIN_BM25 and cos >= SOFT_COSINE.get(name, 0.3))
+        return (cos >= MIN_COSINE.get(name, 0.45) or (keyword >= MIN_BM25 and cos >= SOFT_COSINE.get(name, 0.3))
+                or (keyword >= STRONG_BM25 and cos >= FLOOR_COSINE.get(name, 0.3)))
+
+    def _gate_keyword(self, query: str) -> float:
+        """Best BM25 score of any section with single Chinese characters down-weighted (CHAR_WEIGHT)."""
+        tokens = bm25.tokenize(query)
+        weights = [CHAR_WEIGHT if len(t) == 1 and _CJK.match(t) else 1.0 for t in tokens]
+        s = self._bm25.scores(tokens, weights)
+        return float(s.max()) if s.size else 0.0
 
     def answer(self, query: str, lang: str | None = None, k: int = 3) -> Answer:
         """An extractive answer with numbered citations, or an honest 'not found' (in the user's language)."""
@@ -311,28 +333,36 @@ class KnowledgeIndex:
         return Answer("\n".join(lines), True, lang, cites, hits)
 
     def _stating_section(self, top: Hit, q_tokens: set[str], quantity: re.Pattern) -> Hit | None:
-        """Of every section of the top hit's article (in its language), the one stating the asked kind of
-        amount that shares the most query-term weight with the question (not only those in the pool)."""
-        best, best_w = None, -1.0
+        """Of every section of the top hit's article (in its language), the one whose sentence stating the
+        asked kind of amount shares the most query-term weight with the question (ties: the section's own
+        weight), not only the sections in the pool."""
+        best, best_w = None, (-1.0, -1.0)
         for p in self._by_doc.get((top.doc_id, top.lang), ()):
-            if quantity.search(p.text):
-                w = sum(self._bm25.idf(t) for t in q_tokens & self._tokens[p.node_id])
-                if w > best_w:
-                    best, best_w = p, w
+            stating = [u for u in _units(p.text) if quantity.search(u)]
+            if not stating:
+                continue
+            w = (max(self._weight(q_tokens, self._sentence_set(u)) for u in stating),
+                 self._weight(q_tokens, self._tokens[p.node_id]))
+            if w > best_w:
+                best, best_w = p, w
         if best is None:
             return None
         return Hit(best.doc_id, best.title, best.section, best.lang, top.score, top.cosine, _snippet(best.text),
                    best.text, best.sources)
 
     def _best_sentences(self, text: str, q_tokens: set[str], quantity: re.Pattern | None = None, n: int = 2) -> str:
-        sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
-        def weight(s: str) -> float:  # a sentence stating the asked amount first, then query-term weight
-            return (1000.0 if quantity is not None and quantity.search(s) else 0.0) + sum(
-                self._bm25.idf(t) for t in q_tokens & self._sentence_set(s))
+        sentences = _units(text)
+        def weight(s: str) -> float:  # a sentence stating the asked amount first, then any number, then terms
+            stated = 0.0 if quantity is None else 1000.0 if quantity.search(s) else 100.0 if _DIGIT.search(s) else 0.0
+            return stated + self._weight(q_tokens, self._sentence_set(s))
         order = sorted(range(len(sentences)), key=lambda i: (-weight(sentences[i]), i))[:n]
         joiner = "" if _CJK.search(text) else " "
         return joiner.join(sentences[i] for i in sorted(order))
 
+
+    def _weight(self, q_tokens: set[str], tokens: set[str]) -> float:
+        """Query-term weight a text shares with the question: the summed IDF of the shared tokens."""
+        return sum(self._bm25.idf(t) for t in q_tokens & tokens)
 
     def _sentence_set(self, sentence: str) -> set[str]:
         """Tokens of a sentence, cached: the same article sentences are quoted again and again."""
@@ -340,6 +370,27 @@ class KnowledgeIndex:
         if got is None:
             got = self._sentence_tokens[sentence] = set(bm25.tokenize(sentence))
         return got
+
+
+def _units(text: str) -> list[str]:
+    """Quotable units of a section: its sentences, except that a line ending in a colon stays joined to
+    the list items after it (BMI cut-offs, formulas), and other list items stand alone."""
+    out: list[str] = []
+    lead = False  # the last unit is a colon line still taking list items
+    for line in (ln.strip() for ln in text.splitlines()):
+        if not line:
+            continue
+        if line.startswith("- "):
+            item = line[2:].strip()
+            if lead:
+                out[-1] += ("" if _CJK.search(item) else " ") + item
+            else:
+                out.append(item)
+            continue
+        parts = [p.strip() for p in _SENTENCE.split(line) if p and p.strip()]
+        out.extend(parts)
+        lead = bool(parts) and parts[-1].endswith((":", "："))
+    return out
 
 
 def _snippet(text: str, chars: int = 160) -> str:

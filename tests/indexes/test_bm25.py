@@ -49,3 +49,16 @@ def test_rrf_rewards_agreement():
     fused = bm25.rrf([["a", "b", "c"], ["b", "a"]], k=60)
     assert max(fused, key=fused.get) in ("a", "b")
     assert fused["c"] < fused["a"] and fused["a"] == pytest.approx(fused["b"])
+
+
+def test_letters_glued_to_a_number_also_yield_the_word_and_the_number():
+    toks = bm25.tokenize("rpe8是什么意思")
+    assert "rpe8" in toks and "rpe" in toks and "8" in toks
+    assert "rm" not in bm25.tokenize("1rm") and "x" not in bm25.tokenize("4x4")  # only 2+ letters before digits
+
+
+def test_token_weights_scale_each_contribution():
+    index = bm25.BM25([bm25.tokenize("红烧肉"), bm25.tokenize("鸡胸肉")])
+    full = index.scores(["肉"])
+    assert index.scores(["肉"], [0.2]) == pytest.approx(0.2 * full)
+    assert index.scores(["肉", "红烧"], [0.5, 1.0])[0] > index.scores(["肉"])[0]

@@ -152,3 +152,43 @@ def test_the_stating_section_is_chosen_from_the_whole_article_not_the_first_hit(
     query = "每天热量缺口多少"
     chosen = index._stating_section(first, set(bm25.tokenize(query)), knowledge_rag.asked_quantity(query))
     assert chosen.section == "缺口大小" and "500-1000千卡" in chosen.text
+
+
+def test_an_amount_the_question_gives_is_not_the_one_it_asks_for():
+    from indexes.knowledge_rag import asked_quantity
+
+    assert asked_quantity("80 kg for 5 reps what is my max") is None       # 5 reps is given
+    assert asked_quantity("每天吃800大卡可以吗") is None
+    assert asked_quantity("一个肌肉一周练多少组").search("10-20组")
+    assert asked_quantity("how long does soreness last").search("5-7 days")  # a duration, any unit
+    assert asked_quantity("睡几个钟才够").search("7-9小时")
+
+
+def test_quotable_units_keep_a_colon_line_with_its_list_and_split_sentences():
+    from indexes.knowledge_rag import _units
+
+    text = "China uses:\n- Normal: 18.5-23.9.\n- Overweight: 24.0-27.9.\nThese are lower. They differ.\n- Alone item."
+    assert _units(text) == ["China uses: Normal: 18.5-23.9. Overweight: 24.0-27.9.", "These are lower.",
+                            "They differ.", "Alone item."]
+
+
+def test_the_gate_counts_single_chinese_characters_as_a_fraction_of_a_word(built):
+    index, _ = built
+    from indexes import bm25
+
+    shuffled = "蛋质白"  # shares the characters of 蛋白质, not the word
+    unweighted = float(index._bm25.scores(bm25.tokenize(shuffled)).max())
+    assert unweighted > 0
+    assert index._gate_keyword(shuffled) == pytest.approx(knowledge_rag.CHAR_WEIGHT * unweighted)
+    assert index._gate_keyword("蛋白质") > 2 * index._gate_keyword(shuffled)
+
+
+def test_a_strong_keyword_match_passes_the_gate_at_a_lower_cosine(built, monkeypatch):
+    index, _ = built
+    name = index.embedder.name
+    monkeypatch.setitem(knowledge_rag.MIN_COSINE, name, 0.9)
+    monkeypatch.setitem(knowledge_rag.SOFT_COSINE, name, 0.86)
+    monkeypatch.setitem(knowledge_rag.FLOOR_COSINE, name, 0.845)
+    assert index._relevant(0.85, knowledge_rag.STRONG_BM25)
+    assert not index._relevant(0.85, knowledge_rag.MIN_BM25)
+    assert not index._relevant(0.84, 100.0)
