@@ -21,7 +21,7 @@ import yaml
 from knowledge.language import detect_language
 
 from .handlers import ToolHandlers
-from .intents import decide
+from .intents import decide, which_plan
 from .notes import _add_notes, understood  # noqa: F401  (understood: re-exported for callers)
 from .plan_inputs import _meal_slot  # noqa: F401  (re-exported)
 from .router import Router
@@ -113,7 +113,9 @@ class FitnessAgent(ToolHandlers):
                 intent = decide(text, stated, conv.profile, {"training": bool(conv.plans.get("training")),
                                                              "nutrition": bool(conv.plans.get("nutrition"))})
                 facts = stated.keys() - {"goal", "weight_direction", "limitations"}
-                if conv.pending and facts and intent in (None, "knowledge", "small_talk", "gif", "muscles"):
+                if conv.pending == "which_plan" and intent in (None, "knowledge", "small_talk", "training_plan", "nutrition_plan"):
+                    intent = which_plan(text, stated) or intent   # the answer to "training or meals?"
+                elif conv.pending and facts and intent in (None, "knowledge", "small_talk", "gif", "muscles"):
                     intent = conv.pending   # the details we asked for: build that plan now
                 elif intent in (None, "knowledge") and self._named_equipment(text) == "equipment":
                     intent = "equipment"

@@ -27,6 +27,10 @@ FIELD_NAMES = {"age": ("age", "年龄"), "days_per_week": ("training days per we
 ASSUMED_ADULT = {"en": "Assuming you are an adult — tell me your age if you are under 18 or over 65.",
                  "zh": "默认你是成年人——如果你未满 18 岁或超过 65 岁，请告诉我年龄。"}
 ASSUMED = {"en": "I assumed {what}; tell me if that's wrong.", "zh": "我默认了{what}，如果不对请告诉我。"}
+WHICH_PLAN = {"en": "Happy to — which one: a **training plan** (e.g. \"build muscle, 3 days a week, 45 min, home with "
+                    "dumbbells\") or a **meal plan** (e.g. \"female, 30, 165 cm, 60 kg, lose fat\")?",
+              "zh": "好的——你想要哪一种：**训练计划**（例如“增肌，每周3天，每次45分钟，在家有哑铃”）还是**饮食计划**"
+                    "（例如“女，30岁，165厘米，60公斤，减脂”）？"}
 PLAN_NAMES = {"training_plan": ("training plan", "训练计划"), "nutrition_plan": ("nutrition plan", "营养计划")}
 
 
@@ -202,6 +206,10 @@ class ToolHandlers:
                 "zh": f"已去掉{food}，并按原目标重新搭配。"}[lang]
         return Turn(note + "\n\n" + render.nutrition(nutrition.summarize_nutrition(new, lang), lang), lang,
                     "edit_nutrition", "planner", [step], data=new)
+
+    def _which_plan(self, text, image, profile, lang) -> Turn:
+        """A plan of no named kind: ask which, with an example of each; the reply resumes it (agent/core.py)."""
+        return Turn(WHICH_PLAN[lang], lang, "ask", "none", data={"plan": "which_plan", "missing": ["plan_kind"]})
 
     def _missing(self, profile: dict, needed: tuple[str, ...], plan: str, lang: str) -> Turn | None:
         """Ask, in one short question with an example, for every planner input not known yet; the next

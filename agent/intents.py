@@ -37,6 +37,10 @@ TOPIC = r"position|form|technique|ideas?|tips?|advice|benefits?|姿势|要领|�
 EATING = r"\beat\b|\bfood|diet|calor|meal|吃|饮食|热量|食"
 MEAL = r"breakfast|lunch|dinner|supper|snack|\bmeal\b|早餐|早饭|午餐|午饭|中饭|晚餐|晚饭|加餐|一餐|这顿"
 TRAINING_FACTS = ("days_per_week", "minutes_per_session", "place", "equipment")
+# "make me a plan" / "帮我做个计划" names neither kind: ask which, instead of guessing meals or lifting
+BARE_PLAN = r"\bplans?\b|计划|方案"
+TRAINING_WORDS = (r"work\s*out|workout|train|gym|exercis|lift|routine|program|split|cardio|run|"
+                  r"训练|健身|锻炼|练|课表|跑|有氧")
 
 
 def decide(text: str, stated: dict, profile: dict, has_plan: dict) -> str | None:
@@ -55,6 +59,10 @@ def decide(text: str, stated: dict, profile: dict, has_plan: dict) -> str | None
         return "edit_nutrition"
     if re.search(TODAY, low) and (stated.keys() & {"minutes_per_session", "equipment", "place"}):
         return "today"
+    asks_for = bool(re.search(r"^\s*(?:can|could|would|will)\s*(?:you|u|ya)\b|please|pls|\bneed\b|\bwant\b|帮|给我|请|要", low))
+    if (re.search(BARE_PLAN, low) and not stated and (asks_for or not question)
+            and not re.search(TRAINING_WORDS, low) and not re.search(EATING + "|" + NUTRITION_PLAN, low)):
+        return "which_plan"
     wants_nutrition = bool(re.search(NUTRITION_PLAN, low)) and not (question and re.search(NUTRIENT, low))
     if wants_nutrition:
         return "nutrition_plan"
@@ -75,3 +83,11 @@ def decide(text: str, stated: dict, profile: dict, has_plan: dict) -> str | None
     if (question or re.search(TOPIC, low)) and not re.search(ELLIPTIC, low):
         return "knowledge"
     return None
+
+
+def which_plan(text: str, stated: dict) -> str | None:
+    """The answer to "a training plan or a meal plan?": the kind the reply names or whose facts it gives."""
+    low = text.lower()
+    training = bool(re.search(TRAINING_WORDS, low) or stated.keys() & set(TRAINING_FACTS))
+    eating = bool(re.search(EATING + "|" + NUTRITION_PLAN, low) or {"height_cm", "weight_kg"} & stated.keys())
+    return "training_plan" if training and not eating else "nutrition_plan" if eating and not training else None

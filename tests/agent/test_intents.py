@@ -44,3 +44,28 @@ def test_a_named_meal_of_the_saved_plan_is_swapped_not_the_training():
     assert _meal_slot("swap the squat", plan) is None
     assert "days_per_week" not in extract_profile("第二天的第二个动作换一个")
     assert "days_per_week" not in extract_profile("swap the first exercise on day 3")
+
+
+@pytest.mark.parametrize("text", ["make me a plan", "i need a plan pls", "帮我做个计划", "给我一个方案"])
+def test_a_plan_of_no_named_kind_asks_which(text):
+    assert intent(text) == "which_plan"
+
+
+@pytest.mark.parametrize("first, reply, expected", [
+    ("make me a plan", "muscle gain, 4 days, 60 min, full gym", "training_plan"),
+    ("make me a plan", "meals please", "ask"),                      # a meal plan: asks the body facts next
+    ("帮我做个计划", "女 30 165 60公斤", "nutrition_plan"),
+    ("帮我做个计划", "训练的，每周三天，每次40分钟，在家", "training_plan"),
+])
+def test_the_reply_to_which_plan_builds_that_plan(first, reply, expected):
+    from agent.backends import FakeBackend
+    from agent.core import Conversation, FitnessAgent
+
+    agent, conv = FitnessAgent(FakeBackend()), Conversation()
+    agent.fast_path = False
+    asked = agent.respond(conv, first)
+    assert asked.route == "ask" and conv.pending == "which_plan"
+    turn = agent.respond(conv, reply)
+    assert turn.route == expected
+    if expected == "ask":
+        assert turn.data["plan"] == "nutrition_plan"
