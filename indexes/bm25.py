@@ -24,7 +24,7 @@ _HYPHENATED = re.compile(r"\b([a-z]+)-([a-z]+)\b")  # pull-up → also "pullup",
 _GLUED = re.compile(r"[a-z]{2,}(?=\d)|(?<=[a-z]{2})\d+")  # "rpe8" → also "rpe", "8", as typed without a space
 STOP_EN = frozenset(
     "a an and are as at be by can do does for from how i in is it me my of on or should the this to "
-    "what when which who why will with you your show please about".split())
+    "what when which who why will with you your show please about many much".split())
 STOP_ZH = frozenset("的 了 是 我 你 吗 呢 吧 啊 在 和 与 及 有 要 就 都 也 怎么 如何 什么 怎样 一个 一下 可以 应该 请 给 看看".split())
 # Function characters: as single-character tokens they match almost every Chinese text ("躺着把屁股抬起来"
 # matched any step with 把/着/来); the words that contain them (把手, 起来) are still tokens.

@@ -10,7 +10,8 @@ Why this shape:
   the content hash of the articles; when they (or the embedder) change the index is rebuilt.
 - BM25 (jieba) catches exact terms the vectors blur; reciprocal rank fusion of both rankings is the
   measured best (`python -m bench retrieval`).
-- Answers are extractive: the most query-relevant sentences of the top sections, numbered, with the
+- Answers are extractive (`indexes.quoting`): the most query-relevant sentences of the top sections, a
+  question's asked amount (g/kg, %, minutes) stated first, numbered, with the
   article, section and its sources cited. Below the relevance floor the answer says the knowledge base
   does not cover the question instead of guessing.
 - PDF ingestion of user documents (e.g. MinerU, when installed) is an extension, not a dependency:
@@ -29,6 +30,8 @@ from knowledge.language import CJK as _CJK
 from knowledge.language import detect_language
 
 from . import bm25
+from .quoting import DIGIT as _DIGIT
+from .quoting import asked_quantity, split_asked as _asked, units as _units  # noqa: F401 (asked_quantity: API)
 
 INDEX_VERSION = 1
 CANDIDATES = 30          # nodes taken from each ranking before fusion
@@ -51,44 +54,13 @@ FLOOR_COSINE = {"use-multilingual": 0.25, "e5-small": 0.845, "minilm": 0.3}
 # In the gate's BM25 a single Chinese character counts this much of a word: characters are there to
 # half-match typos (握推/卧推), but off-topic questions share common ones with everything (红烧肉: 肉).
 CHAR_WEIGHT = 0.2
-_SENTENCE = re.compile(r"(?<=[。！？；])\s*|(?<=[.!?])\s+")  # "0.8 g" stays whole
+TOPIC_WEIGHT = 0.25      # a title word's share when choosing among one article's sections and sentences
 NOT_FOUND = {
     "en": "I could not find this in the knowledge base, so I will not guess. Try rephrasing, or ask about "
           "training, nutrition, recovery or safety.",
     "zh": "知识库中没有找到相关内容，我不做猜测。可以换个说法，或询问训练、营养、恢复或安全方面的问题。",
 }
-# Quantity cross-check: a question asking for an amount ("how many g/kg", "多少分钟", "what %") is
-# answered first by a section that states that kind of amount. (asked-for pattern, stated pattern)
-_NUM = r"\d(?:[\d.,]*)\s*(?:[-–~～至到]\s*[\d.,]+\s*)?"
-QUANTITIES = [
-    (r"g\s*/\s*kg|per k(?:g|ilo)|每公斤|每千克|/kg", _NUM + r"(?:m?g|毫?克)\s*(?:/\s*kg|per kg|每公斤|/公斤)|每公斤(?:体重)?(?:约|摄入)?" + _NUM + r"毫?克"),
-    (r"%|percent|share|proportion|ratio|比例|百分|占多少|占比", _NUM + r"%|百分之"),
-    (r"\bmin(?:ute)?s?\b|几分钟|分钟", _NUM + r"(?:min|minutes?|分钟)"),
-    (r"\bhours?\b|几(?:个)?(?:小时|钟头?)|多少小时", _NUM + r"(?:h\b|hours?|小时)"),
-    (r"\bsec(?:ond)?s?\b|几秒|多少秒", _NUM + r"(?:s\b|sec|seconds?|秒)"),
-    (r"how long|多久|多长时间|when does|什么时候", _NUM + r"(?:s\b|sec|seconds?|min|minutes?|h\b|hours?|days?|weeks?"
-                                                 r"|秒|分钟|小时|天|周|个月)"),
-    (r"calorie|kcal|热量|大卡|千卡|卡路里", _NUM + r"(?:kcal|calories|千卡|大卡)"),
-    (r"\bmg\b|caffeine|咖啡因|毫克", _NUM + r"(?:mg|毫克)"),
-    (r"grams?\b|多少克|几克|how much protein|蛋白质.{0,6}多少", _NUM + r"(?:g\b|grams?|克)"),
-    (r"\breps?\b|多少次|几次|几个|几组|多少组|\bsets?\b", _NUM + r"(?:reps?|repetitions?|次|组|sets?|个)"),
-    (r"how (?:many|much|often|long)|多少|几", r"\d"),
-]
-_DIGIT = re.compile(r"\d")
 RERANK_POOL = 6          # sections the quantity check may reorder before the top 3 are answered
-
-
-# An amount the question states ("80 kg for 5 reps", "每天吃800大卡") is given, not asked for.
-_GIVEN = re.compile(_NUM + r"(?:[a-z%]+|分钟|小时|千卡|大卡|公斤|毫克|[\u4e00-\u9fff])?")
-
-
-def asked_quantity(query: str) -> re.Pattern | None:
-    """The pattern of the amount a question asks for (first, most specific match), or None."""
-    q = _GIVEN.sub(" ", (query or "").lower())
-    for asked, stated in QUANTITIES:
-        if re.search(asked, q):
-            return re.compile(stated, re.I)
-    return None
 
 
 INTRO = {"en": "From the knowledge base:", "zh": "知识库中的相关内容："}
@@ -200,6 +172,7 @@ class KnowledgeIndex:
         self._by_doc: dict[tuple[str, str], list[Passage]] = {}
         for p in self.passages:
             self._by_doc.setdefault((p.doc_id, p.lang), []).append(p)
+        self._topics: dict[tuple[str, str], frozenset[str]] = {}
         self._sentence_tokens: dict[str, set[str]] = {}  # sentence -> its tokens, filled as answers quote them
 
     # ------------------------------------------------------------ persistence
@@ -314,8 +287,8 @@ class KnowledgeIndex:
         hits = self.search(query, k=max(k, RERANK_POOL), lang=lang)  # the default method
         if not hits:
             return Answer(NOT_FOUND[lang], False, lang)
-        quantity = asked_quantity(query)
-        q_tokens = set(bm25.tokenize(self._bm25.correct(query)))
+        quantity, content = _asked(self._bm25.correct(query))
+        q_tokens = set(bm25.tokenize(content))
         if quantity is not None:  # the best article's section stating the asked amount answers first
             stating = self._stating_section(hits[0], q_tokens, quantity)
             if stating is not None:
@@ -323,7 +296,7 @@ class KnowledgeIndex:
         hits = hits[:k]
         lines, cites = [INTRO[lang], ""], []
         for n, hit in enumerate(hits, 1):
-            lines.append(f"{n}. {self._best_sentences(hit.text, q_tokens, quantity)} [{n}]")
+            lines.append(f"{n}. {self._best_sentences(hit.text, q_tokens, quantity, self._topic(hit.doc_id, hit.lang))} [{n}]")
             cites.append({"n": n, "doc_id": hit.doc_id, "title": hit.title, "section": hit.section,
                           "sources": list(hit.sources)})
         lines += ["", SOURCES[lang]]
@@ -341,8 +314,9 @@ class KnowledgeIndex:
             stating = [u for u in _units(p.text) if quantity.search(u)]
             if not stating:
                 continue
-            w = (max(self._weight(q_tokens, self._sentence_set(u)) for u in stating),
-                 self._weight(q_tokens, self._tokens[p.node_id]))
+            topic = self._topic(p.doc_id, p.lang)
+            w = (max(self._weight(q_tokens, self._sentence_set(u), topic) for u in stating),
+                 self._weight(q_tokens, self._tokens[p.node_id], topic))
             if w > best_w:
                 best, best_w = p, w
         if best is None:
@@ -350,19 +324,34 @@ class KnowledgeIndex:
         return Hit(best.doc_id, best.title, best.section, best.lang, top.score, top.cosine, _snippet(best.text),
                    best.text, best.sources)
 
-    def _best_sentences(self, text: str, q_tokens: set[str], quantity: re.Pattern | None = None, n: int = 2) -> str:
+    def _best_sentences(self, text: str, q_tokens: set[str], quantity: re.Pattern | None = None,
+                        topic: frozenset[str] = frozenset(), n: int = 2) -> str:
         sentences = _units(text)
         def weight(s: str) -> float:  # a sentence stating the asked amount first, then any number, then terms
             stated = 0.0 if quantity is None else 1000.0 if quantity.search(s) else 100.0 if _DIGIT.search(s) else 0.0
-            return stated + self._weight(q_tokens, self._sentence_set(s))
+            return stated + self._weight(q_tokens, self._sentence_set(s), topic)
         order = sorted(range(len(sentences)), key=lambda i: (-weight(sentences[i]), i))[:n]
+        if len(order) > 1 and order[1] == order[0] - 1 and sentences[order[1]].endswith((":", "：")):
+            order.sort()  # a lead-in line stays before what it introduces; otherwise the best sentence first
         joiner = "" if _CJK.search(text) else " "
-        return joiner.join(sentences[i] for i in sorted(order))
+        return joiner.join(sentences[i] for i in order)
 
 
-    def _weight(self, q_tokens: set[str], tokens: set[str]) -> float:
-        """Query-term weight a text shares with the question: the summed IDF of the shared tokens."""
-        return sum(self._bm25.idf(t) for t in q_tokens & tokens)
+    def _weight(self, q_tokens: set[str], tokens: set[str], topic: frozenset[str] = frozenset()) -> float:
+        """Query-term weight a text shares with the question: the summed IDF of the shared tokens, single
+        Chinese characters at CHAR_WEIGHT and the article's title words (`topic`, which every section of it
+        is about: 蛋白质 in the protein article) at TOPIC_WEIGHT, so the words that tell its sentences apart
+        decide."""
+        return sum(self._bm25.idf(t) * (CHAR_WEIGHT if len(t) == 1 and _CJK.match(t) else
+                                        TOPIC_WEIGHT if t in topic else 1.0) for t in q_tokens & tokens)
+
+    def _topic(self, doc_id: str, lang: str) -> frozenset[str]:
+        """The tokens of an article's title in one language."""
+        got = self._topics.get((doc_id, lang))
+        if got is None:
+            first = self._by_doc.get((doc_id, lang))
+            got = self._topics[(doc_id, lang)] = frozenset(bm25.tokenize(first[0].title) if first else ())
+        return got
 
     def _sentence_set(self, sentence: str) -> set[str]:
         """Tokens of a sentence, cached: the same article sentences are quoted again and again."""
@@ -370,27 +359,6 @@ class KnowledgeIndex:
         if got is None:
             got = self._sentence_tokens[sentence] = set(bm25.tokenize(sentence))
         return got
-
-
-def _units(text: str) -> list[str]:
-    """Quotable units of a section: its sentences, except that a line ending in a colon stays joined to
-    the list items after it (BMI cut-offs, formulas), and other list items stand alone."""
-    out: list[str] = []
-    lead = False  # the last unit is a colon line still taking list items
-    for line in (ln.strip() for ln in text.splitlines()):
-        if not line:
-            continue
-        if line.startswith("- "):
-            item = line[2:].strip()
-            if lead:
-                out[-1] += ("" if _CJK.search(item) else " ") + item
-            else:
-                out.append(item)
-            continue
-        parts = [p.strip() for p in _SENTENCE.split(line) if p and p.strip()]
-        out.extend(parts)
-        lead = bool(parts) and parts[-1].endswith((":", "："))
-    return out
 
 
 def _snippet(text: str, chars: int = 160) -> str:

@@ -165,7 +165,7 @@ def test_an_amount_the_question_gives_is_not_the_one_it_asks_for():
 
 
 def test_quotable_units_keep_a_colon_line_with_its_list_and_split_sentences():
-    from indexes.knowledge_rag import _units
+    from indexes.quoting import units as _units
 
     text = "China uses:\n- Normal: 18.5-23.9.\n- Overweight: 24.0-27.9.\nThese are lower. They differ.\n- Alone item."
     assert _units(text) == ["China uses: Normal: 18.5-23.9. Overweight: 24.0-27.9.", "These are lower.",
@@ -192,3 +192,14 @@ def test_a_strong_keyword_match_passes_the_gate_at_a_lower_cosine(built, monkeyp
     assert index._relevant(0.85, knowledge_rag.STRONG_BM25)
     assert not index._relevant(0.85, knowledge_rag.MIN_BM25)
     assert not index._relevant(0.84, 100.0)
+
+
+def test_the_best_matching_sentence_leads_and_title_words_do_not_decide(built):
+    index, _ = built
+    text = "Creatine: take 3-5 g a day in split doses. Caffeine: 3-6 mg per kg before exercise."
+    q = {"caffeine", "dose", "before"}
+    assert index._best_sentences(text, q).startswith("Caffeine")       # best first, not text order
+    assert index._best_sentences("Intro:\nCaffeine before exercise.", q) == "Intro: Caffeine before exercise."
+    full = index._weight(q, {"caffeine"})
+    assert full > 0 and index._weight(q, {"caffeine"}, frozenset({"caffeine"})) == pytest.approx(
+        knowledge_rag.TOPIC_WEIGHT * full)

@@ -1,0 +1,71 @@
+"""What an extractive knowledge answer quotes: sentence units of a section, and which kind of amount a
+question asks for (the quantity cross-check), so the sentence stating that amount is quoted first."""
+from __future__ import annotations
+
+import re
+
+from knowledge.language import CJK as _CJK
+
+_SENTENCE = re.compile(r"(?<=[。！？；])\s*|(?<=[.!?])\s+")  # "0.8 g" stays whole
+# Quantity cross-check: a question asking for an amount ("how many g/kg", "多少分钟", "what %") is
+# answered first by a section that states that kind of amount. (asked-for pattern, stated pattern)
+_NUM = r"\d(?:[\d.,]*)\s*(?:[-–~～至到]\s*[\d.,]+\s*)?"
+QUANTITIES = [
+    (r"g\s*/\s*kg|per k(?:g|ilo)|每公斤|每千克|/kg", _NUM + r"(?:m?g|毫?克)\s*(?:/\s*kg|per kg|每公斤|/公斤)|每公斤(?:体重)?(?:约|摄入)?" + _NUM + r"毫?克"),
+    (r"%|percent|share|proportion|ratio|比例|百分|占多少|占比", _NUM + r"%|百分之"),
+    (r"\bmin(?:ute)?s?\b|几分钟|分钟", _NUM + r"(?:min|minutes?|分钟)"),
+    (r"\bhours?\b|几(?:个)?(?:小时|钟头?)|多少小时", _NUM + r"(?:h\b|hours?|小时)"),
+    (r"\bsec(?:ond)?s?\b|几秒|多少秒", _NUM + r"(?:s\b|sec|seconds?|秒)"),
+    (r"how long|多久|多长时间|when does|什么时候", _NUM + r"(?:s\b|sec|seconds?|min|minutes?|h\b|hours?|days?|weeks?"
+                                                 r"|秒|分钟|小时|天|周|个月)"),
+    (r"calorie|kcal|热量|大卡|千卡|卡路里", _NUM + r"(?:kcal|calories|千卡|大卡)"),
+    (r"\bmg\b|caffeine|咖啡因|毫克", _NUM + r"(?:mg|毫克)"),
+    (r"grams?\b|多少克|几克|how much protein|蛋白质.{0,6}多少", _NUM + r"(?:g\b|grams?|克)"),
+    (r"\breps?\b|多少次|几次|几个|几组|多少组|\bsets?\b", _NUM + r"(?:reps?|repetitions?|次|组|sets?|个)"),
+    (r"how (?:many|much|often|long)|多少|几", r"\d"),
+]
+DIGIT = re.compile(r"\d")
+
+# An amount the question states ("80 kg for 5 reps", "每天吃800大卡") is given, not asked for.
+_GIVEN = re.compile(_NUM + r"(?:[a-z%]+|分钟|小时|千卡|大卡|公斤|毫克|[\u4e00-\u9fff])?")
+
+
+def asked_quantity(query: str) -> re.Pattern | None:
+    """The pattern of the amount a question asks for (first, most specific match), or None."""
+    return split_asked(query)[0]
+
+
+def split_asked(query: str) -> tuple[re.Pattern | None, str]:
+    """(pattern of the asked amount or None, the question without the words that ask for it): "how long"
+    or "多久" is no content to match sentences on."""
+    q = (query or "").lower()
+    given = _GIVEN.sub(" ", q)
+    for asked, stated in QUANTITIES:
+        if re.search(asked, given):
+            return re.compile(stated, re.I), re.sub(asked, " ", q)
+    return None, q
+
+
+_LIST_ITEM = 80          # characters: longer list items are quoted on their own, not with their lead line
+
+
+def units(text: str) -> list[str]:
+    """Quotable units of a section: its sentences, except that a line ending in a colon stays joined to
+    the short list items after it (BMI cut-offs, formulas); other list items stand alone."""
+    out: list[str] = []
+    lead = False  # the last unit is a colon line still taking list items
+    for line in (ln.strip() for ln in text.splitlines()):
+        if not line:
+            continue
+        if line.startswith("- "):
+            item = line[2:].strip()
+            lead = lead and len(item) <= _LIST_ITEM
+            if lead:
+                out[-1] += ("" if _CJK.search(item) else " ") + item
+            else:
+                out.append(item)
+            continue
+        parts = [p.strip() for p in _SENTENCE.split(line) if p and p.strip()]
+        out.extend(parts)
+        lead = bool(parts) and parts[-1].endswith((":", "："))
+    return out
