@@ -8,6 +8,7 @@ them is written anywhere but bench/out/, which is git-ignored). Cases:
   them), 10-fold cross-validation holding out one photo per class.
 Methods on the same features: class prototypes (cosine to the class mean) and the shipped classifier
 (`tools.gallery.EmbeddedRecognizer`: logistic head + open-set gate + ImageNet classes) end to end,
+and, enrolled, the same with its shrinkage-LDA head (not shipped),
 with the statuses `tools.equipment.decide` gives. Per row: top-1/3/5, the share answered confidently
 and how often those are right, gym photos told "not equipment", non-gym images (the held half of
 `indexes/default_gallery/negatives.py`, never in the shipped negative bank) not rejected.
@@ -162,11 +163,11 @@ def run(threads: int = THREADS) -> list[dict]:
         labels = dlabels + [truth[i] for i in train_idx for _ in range(len(dev_views[i]))]
         return _Rows(x, labels, bank, rev, {truth[i] for i in train_idx})
 
-    def shipped(rows, test_idx):
+    def shipped(rows, test_idx, head="logistic"):
         """Predictions of the shipped recogniser for dev photos `test_idx` and every held negative."""
-        rec = EmbeddedRecognizer(rows, _Precomputed(dev_raw, dev_logits), imagenet_map=imagenet_map)
+        rec = EmbeddedRecognizer(rows, _Precomputed(dev_raw, dev_logits), imagenet_map=imagenet_map, head=head)
         preds = rec.predict_batch(list(test_idx), k=5)
-        neg = EmbeddedRecognizer(rows, _Precomputed(neg_raw, neg_logits), imagenet_map=imagenet_map)
+        neg = EmbeddedRecognizer(rows, _Precomputed(neg_raw, neg_logits), imagenet_map=imagenet_map, head=head)
         neg._head, neg._head_rev, neg._bank = rec._head, rec._head_rev, rec._bank   # the same fitted head
         return preds, neg.predict_batch(list(range(len(held))), k=5)
 
@@ -205,7 +206,7 @@ def run(threads: int = THREADS) -> list[dict]:
     calib["out of the box"] = (preds, truth, npreds)
 
     # enrolled: 9 photos per class, 10 folds
-    allr, allt, allc, allg, nst, sp, snp = [], [], [], [], [], [], []
+    allr, allt, allc, allg, nst, sp, snp, lp, lnp = [], [], [], [], [], [], [], [], []
     for k in range(FOLDS):
         tr, te = np.where(fold != k)[0], np.where(fold == k)[0]
         g = gallery_for(tr, k + 1)
@@ -219,9 +220,14 @@ def run(threads: int = THREADS) -> list[dict]:
         p_, np_ = shipped(g, te)
         sp += p_
         snp += np_
+        p_, np_ = shipped(g, te, head="lda")
+        lp += p_
+        lnp += np_
     add("enrolled 9/class, 10-fold", "prototypes", allr, allt, status_of(allc, allg), nst)
     add("enrolled 9/class, 10-fold", "classifier (shipped)", [[c for c, _ in p.candidates] for p in sp], allt,
         [decide(p) for p in sp], [decide(p) for p in snp])
+    add("enrolled 9/class, 10-fold", "classifier, LDA head", [[c for c, _ in p.candidates] for p in lp], allt,
+        [decide(p) for p in lp], [decide(p) for p in lnp], "not shipped (non-gym accepted, out of the box)")
     calib["enrolled"] = (sp, allt, snp)
 
     # calibration: the accept threshold (precision of confident answers) and the open-set gate
@@ -249,6 +255,7 @@ def run(threads: int = THREADS) -> list[dict]:
     rows.append(_latency(feat, kb, paths, base, imagenet_map))
     rows.append(_refit_latency(base, imagenet_map, "out of the box"))
     rows.append(_refit_latency(gallery_for(np.where(fold != 0)[0], 1), imagenet_map, "enrolled 9/class"))
+    rows.append(_refit_latency(gallery_for(np.where(fold != 0)[0], 1), imagenet_map, "enrolled 9/class", "lda"))
     rows.append({"case": "features", "method": "dev + held negatives", "note":
                  f"{extract_s:.0f} s (cached after the first run); load average {os.getloadavg()[0]:.1f}; "
                  f"held non-gym images {len(held)}"})
@@ -294,22 +301,22 @@ def _latency(feat, kb, paths, base, imagenet_map) -> dict:
             "note": f"p50 {np.percentile(ms, 50):.0f} ms, p95 {np.percentile(ms, 95):.0f} ms"}
 
 
-def _refit_latency(rows: _Rows, imagenet_map, what: str) -> dict:
+def _refit_latency(rows: _Rows, imagenet_map, what: str, head: str = "logistic") -> dict:
     """Head refit on a gallery: cold, then warm-started after one more photo (8 views) of a known machine."""
     from tools.gallery import EmbeddedRecognizer
 
     x, labels = rows.matrix()
-    rec = EmbeddedRecognizer(rows, object(), imagenet_map=imagenet_map)
+    rec = EmbeddedRecognizer(rows, object(), imagenet_map=imagenet_map, head=head)
     t = time.perf_counter()
     rec._fit()
     cold_ms = (time.perf_counter() - t) * 1000
     after = EmbeddedRecognizer(_Rows(np.concatenate([x, x[-8:]]), labels + labels[-8:], rows.bank, "+1",
-                                     rows.enrolled), object(), imagenet_map=imagenet_map)
+                                     rows.enrolled), object(), imagenet_map=imagenet_map, head=head)
     after.warm_from = rec
     t = time.perf_counter()
     after._fit()
     warm_ms = (time.perf_counter() - t) * 1000
-    return {"case": "latency head refit", "method": f"{what}: {len(labels)} views, {len(set(labels))} labels",
+    return {"case": "latency head refit", "method": f"{head}, {what}: {len(labels)} views, {len(set(labels))} labels",
             "note": f"{cold_ms:.0f} ms cold; {warm_ms:.0f} ms warm-started after adding a photo"}
 
 

@@ -96,6 +96,31 @@ def test_labels_and_logistic_head():
     assert ((x @ w + b).argmax(1) == np.repeat(np.arange(3), 20)).mean() > 0.9
 
 
+def test_lda_head_follows_the_shared_covariance_and_its_basis():
+    """Two classes apart along a quiet axis, with a loud nuisance axis: LDA discounts the loud one (nearest
+    class mean would not), and fitting inside a basis that holds the signal gives the same answers in full d."""
+    from tools.linear_head import fit_lda
+
+    rng = np.random.default_rng(1)
+    y = np.repeat(np.arange(2), 200)
+    x = rng.normal(0, 0.1, (400, 6)).astype(np.float32)                 # 4 dimensions of noise
+    x[:, 0] = np.where(y == 0, -0.5, 0.5) + rng.normal(0, 0.2, 400)   # signal
+    x[:, 1] = rng.normal(0, 3.0, 400) + np.where(y == 0, 1.0, -1.0)    # loud, misleading nuisance
+    w, b = fit_lda(x, y, 2, shrinkage=0.0, temperature=1.0)
+    test = np.array([[0.4, 2.0, 0, 0, 0, 0], [-0.4, -2.0, 0, 0, 0, 0]], np.float32)
+    assert list((test @ w + b).argmax(1)) == [1, 0]
+    basis = np.eye(6, 2, dtype=np.float32)
+    wb, bb = fit_lda(x, y, 2, shrinkage=0.0, temperature=1.0, basis=basis)
+    assert wb.shape == (6, 2) and list((test @ wb + bb).argmax(1)) == [1, 0]
+    assert not wb[2:].any()                       # the weights live in the basis
+    w2, b2 = fit_lda(x, y, 2, shrinkage=0.0, temperature=2.0)
+    assert np.allclose(w2 * 2, w, atol=1e-5) and np.allclose(b2 * 2, b, atol=1e-5)   # temperature only softens
+    with pytest.raises(ValueError):
+        fit_lda(x, y, 3)                          # a class without rows
+    with pytest.raises(ValueError):
+        EmbeddedRecognizer(head="svm")
+
+
 def test_enroll_list_relabel_remove_prune(tmp_path):
     g = Gallery(tmp_path / "gym", PixelFeaturizer())
     out = g.enroll("Red Machine", [_solid((200, 0, 0)), _solid((190, 10, 0)), b"broken bytes", _solid((200, 0, 0))])
