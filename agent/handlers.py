@@ -8,7 +8,6 @@ import re
 import time
 
 from . import render
-from .compose import knowledge_answer
 from .numbers import cn_to_int
 from .plan_inputs import (NUTRITION_NEEDS, TRAINING_DEFAULTS, TRAINING_NEEDS, _FOOD_WORDS, _meal_slot, _nutrition_args,
                           _planner_profile, _profile_error)
@@ -86,11 +85,8 @@ class ToolHandlers:
     def _knowledge(self, text, image, profile, lang) -> Turn:
         from tools.knowledge_search import answer_question
 
-        from tools.knowledge_search import search_knowledge
-
-        def lookup() -> dict:
-            composed = knowledge_answer(text, search_knowledge(text, 4, lang), lang)
-            return composed if composed["found"] else answer_question(text, lang)
+        def lookup() -> dict:   # the same answer the API and the Library tab give
+            return answer_question(text, lang)
 
         result, step = self._traced("search_knowledge", {"question": text}, lookup)
         answer = render.knowledge(result, lang) if step["ok"] else step["error"]

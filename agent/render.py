@@ -59,7 +59,7 @@ def gifs(hits: list[dict], lang: str) -> str:
 def knowledge(result: dict, lang: str) -> str:
     text = result["answer"]
     cites = result.get("citations") or []
-    if cites:
+    if cites and not re.search(r"(?:^|\n)\**(?:Sources|来源)\**\s*[:：]", text):   # not listed by the tool already
         text += f"\n\n**{_t('sources', lang)}**\n" + "\n".join(
             f"[{i + 1}] {c.get('title', '')} — {c.get('section', '')}" for i, c in enumerate(cites))
     return text

@@ -54,6 +54,11 @@ FLOOR_COSINE = {"use-multilingual": 0.25, "e5-small": 0.845, "minilm": 0.3}
 # In the gate's BM25 a single Chinese character counts this much of a word: characters are there to
 # half-match typos (握推/卧推), but off-topic questions share common ones with everything (红烧肉: 肉).
 CHAR_WEIGHT = 0.2
+# Title words too common to say what a question is about ("how much protein do you need?": need, much)
+TITLE_STOP = frozenset("how much many what need you your the and for with does why when can 每天 多少 什么 怎么 如何 需要 "
+                       "应该 可以".split())
+# ...or it names a word of the title of the article it embeds closest to, at a cosine down to this
+TITLE_COSINE = {"use-multilingual": 0.2, "e5-small": 0.835, "minilm": 0.25}
 TOPIC_WEIGHT = 0.25      # a title word's share when choosing among one article's sections and sentences
 NOT_FOUND = {
     "en": "I could not find this in the knowledge base, so I will not guess. Try rephrasing, or ask about "
@@ -63,7 +68,6 @@ NOT_FOUND = {
 RERANK_POOL = 6          # sections the quantity check may reorder before the top 3 are answered
 
 
-INTRO = {"en": "From the knowledge base:", "zh": "知识库中的相关内容："}
 SOURCES = {"en": "Sources:", "zh": "来源："}
 
 
@@ -260,7 +264,8 @@ class KnowledgeIndex:
             if method == "rerank":
                 fused = {slot: sc + COSINE_WEIGHT * cosine.get(slot, 0.0) for slot, sc in fused.items()}
             ranked = sorted(fused.items(), key=lambda kv: -kv[1])
-        if gate and not self._relevant(max(cosine.values(), default=0.0), self._gate_keyword(fixed)):
+        if gate and not (self._relevant(max(cosine.values(), default=0.0), self._gate_keyword(fixed))
+                         or self._names_topic(fixed, vec)):
             return []
         hits = []
         for (doc_id, index), score in ranked[:k]:
@@ -273,6 +278,16 @@ class KnowledgeIndex:
         name = self.embedder.name
         return (cos >= MIN_COSINE.get(name, 0.45) or (keyword >= MIN_BM25 and cos >= SOFT_COSINE.get(name, 0.3))
                 or (keyword >= STRONG_BM25 and cos >= FLOOR_COSINE.get(name, 0.3)))
+
+    def _names_topic(self, query: str, vec: list) -> bool:
+        """The question names the title topic of the article it embeds closest to ("what is RIR" -> RPE and
+        RIR, "what is a healthy BMI" -> BMI and waist) at a cosine still above TITLE_COSINE: short
+        definitional questions embed poorly, and an off-topic one shares no title word."""
+        if not vec or vec[0][1] < TITLE_COSINE.get(self.embedder.name, 0.3):
+            return False
+        words = {t for t in bm25.tokenize(query) if len(t) > 1 and t not in TITLE_STOP}
+        top = vec[0][0]
+        return bool(words & (self._topic(top.doc_id, "en") | self._topic(top.doc_id, "zh")))
 
     def _gate_keyword(self, query: str) -> float:
         """Best BM25 score of any section with single Chinese characters down-weighted (CHAR_WEIGHT)."""
@@ -294,11 +309,22 @@ class KnowledgeIndex:
             if stating is not None:
                 hits = [stating] + [h for h in hits if (h.doc_id, h.section) != (stating.doc_id, stating.section)]
         hits = hits[:k]
-        lines, cites = [INTRO[lang], ""], []
-        for n, hit in enumerate(hits, 1):
-            lines.append(f"{n}. {self._best_sentences(hit.text, q_tokens, quantity, self._topic(hit.doc_id, hit.lang))} [{n}]")
-            cites.append({"n": n, "doc_id": hit.doc_id, "title": hit.title, "section": hit.section,
-                          "sources": list(hit.sources)})
+        # Answers, not extracts: the top passage's best sentence leads (bold), its next best and the other
+        # passages' best sentences that share a word with the question follow as the why, each cited [n].
+        joiner = "" if lang == "zh" else " "
+        lead = self._best_sentences(hits[0].text, q_tokens, quantity, self._topic(hits[0].doc_id, hits[0].lang))
+        if len(lead) > 1 and lead[0].endswith((":", "：")):   # a lead-in line and its list lead together
+            lead = [joiner.join(lead)]
+        used, parts = [hits[0]], [f"**{lead[0]}**" + "".join(joiner + x for x in lead[1:]) + " [1]"]
+        for hit in hits[1:]:
+            topic = self._topic(hit.doc_id, hit.lang)
+            best = joiner.join(self._best_sentences(hit.text, q_tokens, quantity, topic, n=2))
+            if best and best not in lead and self._weight(q_tokens, self._sentence_set(best), topic) > 0:
+                used.append(hit)
+                parts.append(f"{best} [{len(used)}]")
+        lines = [parts[0], "", joiner.join(parts[1:])] if len(parts) > 1 else [parts[0]]
+        cites = [{"n": n, "doc_id": h.doc_id, "title": h.title, "section": h.section, "sources": list(h.sources)}
+                 for n, h in enumerate(used, 1)]
         lines += ["", SOURCES[lang]]
         for c in cites:
             src = f" ({c['sources'][0]})" if c["sources"] else ""
@@ -325,7 +351,7 @@ class KnowledgeIndex:
                    best.text, best.sources)
 
     def _best_sentences(self, text: str, q_tokens: set[str], quantity: re.Pattern | None = None,
-                        topic: frozenset[str] = frozenset(), n: int = 2) -> str:
+                        topic: frozenset[str] = frozenset(), n: int = 2) -> list[str]:
         sentences = _units(text)
         def weight(s: str) -> float:  # a sentence stating the asked amount first, then any number, then terms
             stated = 0.0 if quantity is None else 1000.0 if quantity.search(s) else 100.0 if _DIGIT.search(s) else 0.0
@@ -333,8 +359,7 @@ class KnowledgeIndex:
         order = sorted(range(len(sentences)), key=lambda i: (-weight(sentences[i]), i))[:n]
         if len(order) > 1 and order[1] == order[0] - 1 and sentences[order[1]].endswith((":", "：")):
             order.sort()  # a lead-in line stays before what it introduces; otherwise the best sentence first
-        joiner = "" if _CJK.search(text) else " "
-        return joiner.join(sentences[i] for i in order)
+        return [sentences[i] for i in order]
 
 
     def _weight(self, q_tokens: set[str], tokens: set[str], topic: frozenset[str] = frozenset()) -> float:

@@ -1,6 +1,8 @@
 """Knowledge RAG: LlamaIndex + FAISS persisted and reloaded, stale rebuilds, hybrid hits, cited answers."""
 import dataclasses
 
+import re
+
 import pytest
 
 from indexes import knowledge_rag
@@ -137,7 +139,7 @@ def test_the_section_stating_the_asked_amount_that_matches_the_question_answers_
     kb.docs = {"safe-weight-loss": _cut_doc()}
     index = KnowledgeIndex(kb, HashEmbedder(), tmp_path / "k")
     ans = index.answer(query, lang=lang)
-    first = ans.text.splitlines()[2]  # after the intro line and a blank line
+    first = ans.text.splitlines()[0]  # the answer leads: no intro line before it
     assert ans.citations[0]["section"] in ("Size of the deficit", "缺口大小") and fact in first
 
 
@@ -198,8 +200,29 @@ def test_the_best_matching_sentence_leads_and_title_words_do_not_decide(built):
     index, _ = built
     text = "Creatine: take 3-5 g a day in split doses. Caffeine: 3-6 mg per kg before exercise."
     q = {"caffeine", "dose", "before"}
-    assert index._best_sentences(text, q).startswith("Caffeine")       # best first, not text order
-    assert index._best_sentences("Intro:\nCaffeine before exercise.", q) == "Intro: Caffeine before exercise."
+    assert index._best_sentences(text, q)[0].startswith("Caffeine")    # best first, not text order
+    assert index._best_sentences("Intro:\nCaffeine before exercise.", q) == ["Intro:", "Caffeine before exercise."]
     full = index._weight(q, {"caffeine"})
     assert full > 0 and index._weight(q, {"caffeine"}, frozenset({"caffeine"})) == pytest.approx(
         knowledge_rag.TOPIC_WEIGHT * full)
+
+
+def test_the_answer_leads_with_its_best_sentence_in_bold_and_cites_only_what_it_quotes(tmp_path, monkeypatch):
+    monkeypatch.setitem(knowledge_rag.MIN_COSINE, "hash-test", 0.0)
+    kb = tiny_kb()
+    kb.docs = {"safe-weight-loss": _cut_doc()}
+    ans = KnowledgeIndex(kb, HashEmbedder(), tmp_path / "k").answer("how big should my daily calorie deficit be", lang="en")
+    assert ans.text.startswith("**A daily deficit of 500-1000 kcal") and "[1]" in ans.text.splitlines()[0]
+    quoted = {int(n) for n in re.findall(r"\[(\d)\]", ans.text.split("Sources:")[0])}
+    assert quoted == {c["n"] for c in ans.citations}
+
+
+def test_a_question_naming_its_articles_title_topic_passes_the_gate(tmp_path, monkeypatch):
+    for table in (knowledge_rag.MIN_COSINE, knowledge_rag.SOFT_COSINE, knowledge_rag.FLOOR_COSINE):
+        monkeypatch.setitem(table, "hash-test", 2.0)          # cosine and keyword floors out of reach
+    monkeypatch.setitem(knowledge_rag.TITLE_COSINE, "hash-test", -1.0)
+    kb = tiny_kb()
+    kb.docs = {"safe-weight-loss": _cut_doc()}
+    index = KnowledgeIndex(kb, HashEmbedder(), tmp_path / "k")
+    assert index.search("losing fat?", 1) and index.search("安全减脂", 1)
+    assert not index.search("fix my phone", 1)
