@@ -54,6 +54,8 @@ FLOOR_COSINE = {"use-multilingual": 0.25, "e5-small": 0.845, "minilm": 0.3}
 # In the gate's BM25 a single Chinese character counts this much of a word: characters are there to
 # half-match typos (握推/卧推), but off-topic questions share common ones with everything (红烧肉: 肉).
 CHAR_WEIGHT = 0.2
+# An article's own disclaimer line answers nothing (every reply carries its own)
+_DISCLAIMER = re.compile(r"not\s+(?:a\s+)?(?:substitute\s+for\s+)?medical\s+advice|不构成医疗建议|仅供参考", re.I)
 # Title words too common to say what a question is about ("how much protein do you need?": need, much)
 TITLE_STOP = frozenset("how much many what need you your the and for with does why when can 每天 多少 什么 怎么 如何 需要 "
                        "应该 可以".split())
@@ -313,8 +315,12 @@ class KnowledgeIndex:
         # passages' best sentences that share a word with the question follow as the why, each cited [n].
         joiner = "" if lang == "zh" else " "
         lead = self._best_sentences(hits[0].text, q_tokens, quantity, self._topic(hits[0].doc_id, hits[0].lang))
+        topic0 = self._topic(hits[0].doc_id, hits[0].lang)
         if len(lead) > 1 and lead[0].endswith((":", "：")):   # a lead-in line and its list lead together
             lead = [joiner.join(lead)]
+        w0 = self._weight(q_tokens, self._sentence_set(lead[0]), topic0)   # a second sentence must be about as on-topic
+        lead = lead[:1] + [x for x in lead[1:] if self._weight(q_tokens, self._sentence_set(x), topic0) >= 0.5 * w0 > 0
+                           or (quantity is not None and quantity.search(x))]   # ...or state the asked amount
         used, parts = [hits[0]], [f"**{lead[0]}**" + "".join(joiner + x for x in lead[1:]) + " [1]"]
         for hit in hits[1:]:
             topic = self._topic(hit.doc_id, hit.lang)
@@ -322,7 +328,7 @@ class KnowledgeIndex:
             if best and best not in lead and self._weight(q_tokens, self._sentence_set(best), topic) > 0:
                 used.append(hit)
                 parts.append(f"{best} [{len(used)}]")
-        lines = [parts[0], "", joiner.join(parts[1:])] if len(parts) > 1 else [parts[0]]
+        lines = [parts[0], "", " ".join(parts[1:])] if len(parts) > 1 else [parts[0]]
         cites = [{"n": n, "doc_id": h.doc_id, "title": h.title, "section": h.section, "sources": list(h.sources)}
                  for n, h in enumerate(used, 1)]
         lines += ["", SOURCES[lang]]
@@ -352,7 +358,7 @@ class KnowledgeIndex:
 
     def _best_sentences(self, text: str, q_tokens: set[str], quantity: re.Pattern | None = None,
                         topic: frozenset[str] = frozenset(), n: int = 2) -> list[str]:
-        sentences = _units(text)
+        sentences = [u for u in _units(text) if not _DISCLAIMER.search(u)] or _units(text)
         def weight(s: str) -> float:  # a sentence stating the asked amount first, then any number, then terms
             stated = 0.0 if quantity is None else 1000.0 if quantity.search(s) else 100.0 if _DIGIT.search(s) else 0.0
             return stated + self._weight(q_tokens, self._sentence_set(s), topic)
