@@ -95,6 +95,18 @@ def _zh_words(name: str) -> frozenset[str]:
     return frozenset(words + ([run] if run else []))
 
 
+@functools.lru_cache(maxsize=4096)
+def _other_word(window: str, name: str) -> bool:
+    """Whether a homophone window holds a real word the name lacks (推荐 is no typo of 推肩; 深敦 is of 深蹲)."""
+    from .bm25 import _jieba
+
+    dt = _jieba().dt
+    dt.check_initialized()
+    freq = dt.FREQ
+    return any(freq.get(window[a:b]) and window[a:b] not in name
+               for a in range(len(window)) for b in range(a + 2, len(window) + 1))
+
+
 def _pinyin(chars: str) -> list[str]:
     from pypinyin import Style, lazy_pinyin
 
@@ -117,6 +129,15 @@ class NameMatcher:
         self._everyday_en = {k: v for k, v in self.everyday.items() if not _CJK.search(k)}
         self.equipment = {eq: ([w.lower() for w in v.get("en", [])], v.get("zh", []))
                           for eq, v in (data.get("equipment") or {}).items()}
+        self.kit = {ex.id: frozenset(ex.equipment) for ex in kb.exercises.values()}
+        self.tools: dict[str, set[str]] = {}  # a tool's name (en normalised, or zh) -> catalog equipment ids
+        for eq in kb.equipment.values():
+            for w in (eq.name.en, *eq.aliases.en, eq.name.zh, *eq.aliases.zh):
+                self._add_tool(w, {eq.id})
+        for key, v in (data.get("equipment") or {}).items():
+            ids = set(v.get("ids") or ([key] if key in kb.equipment else []))
+            for w in (v.get("en") or []) + (v.get("zh") or []):
+                self._add_tool(w, ids)
         self.en: dict[str, set[str]] = {}    # normalised en name ("barbell back squat") -> ids
         self.zh: dict[str, set[str]] = {}
         self.py: dict[tuple, set[tuple[str, str]]] = {}   # pinyin tuple -> {(id, zh name)}
@@ -151,6 +172,12 @@ class NameMatcher:
                 if len(name) >= 2 and all(_CJK.match(c) for c in name):
                     self.py.setdefault(tuple(_pinyin(name)), set()).add((ex_id, name))
         self._multiword = [(frozenset(k.split()), ids) for k, ids in self.en.items() if " " in k]
+        self._glued = {k.replace(" ", ""): k for k in self.en if " " in k}  # pushup -> push up
+        word_ids: dict[str, set[str]] = {}
+        for k, ids in self.en.items():
+            for w in k.split():
+                word_ids.setdefault(w, set()).update(ids)
+        self._distinct = {w for w, ids in word_ids.items() if len(ids) == 1}  # 'tate': one exercise's word
         self._zh_multiword = [(words, ids) for name, ids in self.zh.items()
                               if len(words := _zh_words(name)) >= 2 and all(len(w) >= 2 for w in words)]
         self.vocab = {w for key in self.en for w in key.split()} | set(COMMON_EN)
@@ -159,6 +186,15 @@ class NameMatcher:
             if len(w) >= 4:
                 for d in _deletes(w, 2 if len(w) >= 8 else 1):
                     self._keys.setdefault(d, set()).add(w)
+
+    def _add_tool(self, word: str, ids: set[str]) -> None:
+        key = str(word).lower().strip() if _CJK.search(str(word)) else " ".join(_norm_en(str(word), self.abbrev))
+        if key and ids:
+            self.tools.setdefault(key, set()).update(ids)
+
+    def _en_text(self, text: str) -> str:
+        """' word word ': normalised English words, glued names split (pushup -> push up)."""
+        return f" {' '.join(self._glued.get(w, w) for w in _norm_en(text, self.abbrev))} "
 
     # ------------------------------------------------------------ matching
     def expand(self, query: str) -> str:
@@ -176,7 +212,9 @@ class NameMatcher:
         ranked = sorted((_edit_distance(word, c), c) for c in cands)
         return ranked[0][1] if ranked and ranked[0][0] <= depth else word
 
-    def _match_en(self, text: str, found: dict[str, float]) -> None:
+    def _match_en(self, text: str, found: dict[str, float]) -> dict[frozenset, float]:
+        """Names written as one phrase; returns the multi-word ones matched {words: score}."""
+        phrases: dict[frozenset, float] = {}
         raw = _norm_en(text, self.abbrev)
         fixed = [self._correct(w) for w in raw]
         for words, penalty in ((raw, 0.0), (fixed, FUZZY_PENALTY)):
@@ -187,13 +225,22 @@ class NameMatcher:
                         for ex_id in self.en.get(key, ()):
                             score = len(key.replace(" ", "")) - penalty * (gram != raw[i:i + n])
                             found[ex_id] = max(found.get(ex_id, 0.0), score)
+                            if " " in key:
+                                said = frozenset(key.split())
+                                phrases[said] = max(phrases.get(said, 0.0), score)
+        return phrases
 
-    def _match_en_unordered(self, text: str, found: dict[str, float]) -> None:
-        """Every word of a 2+ word name somewhere in the request ('dips for chest' = chest dip)."""
+    def _match_en_unordered(self, text: str, found: dict[str, float], phrases: dict[frozenset, float]) -> None:
+        """Every word of a 2+ word name somewhere in the request ('dips for chest' = chest dip). A two-word
+        name one of whose words belongs to a name written as one phrase with a word only that exercise
+        has ('tate press dumbbells': press is Tate's) ranks below that phrase."""
         words = {self._correct(w) for w in _norm_en(text, self.abbrev)}
         for key, ids in self._multiword:
             if key <= words:
                 score = sum(map(len, key)) - UNORDERED_PENALTY
+                for p, p_score in phrases.items():
+                    if len(key) == 2 and len(key & p) == 1 and (p - key) & self._distinct:
+                        score = min(score, p_score - UNORDERED_PENALTY)
                 for ex_id in ids:
                     found[ex_id] = max(found.get(ex_id, 0.0), score)
 
@@ -219,7 +266,7 @@ class NameMatcher:
         for i in range(len(syll)):
             for j in range(i + 2, min(len(syll), i + MAX_ZH) + 1):
                 for ex_id, name in self.py.get(tuple(syll[i:j]), ()):
-                    if cjk[i:j] != name and any(a == b for a, b in zip(cjk[i:j], name)):  # a typo, one character right
+                    if cjk[i:j] != name and any(a == b for a, b in zip(cjk[i:j], name)) and not _other_word(cjk[i:j], name):
                         score = ZH_WEIGHT * (j - i) - FUZZY_PENALTY * (cjk[i:j] != name)
                         found[ex_id] = max(found.get(ex_id, 0.0), score)
 
@@ -229,12 +276,11 @@ class NameMatcher:
         found: dict[str, float] = {}
         latin = " ".join(s for s in _SEGMENT.findall(text) if not _CJK.match(s))
         if latin:
-            self._match_en(latin, found)
-            self._match_en_unordered(latin, found)
+            self._match_en_unordered(latin, found, self._match_en(latin, found))
         if _CJK.search(text):
             self._match_zh(text, found)
         ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
-        return self._refine_by_modifier(text, self._refine_by_equipment(text, ranked))
+        return self._refine_by_modifier(text, self._refine_by_tool(text, self._refine_by_equipment(text, ranked)))
 
     def _refine_by_modifier(self, text: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """'spider curls', 'reverse nordics': the generic name plus a word of a variant's own name -> that
@@ -262,7 +308,7 @@ class NameMatcher:
         contains that name)] for every exercise one of whose names does: 'push up' -> one-arm push-up,
         深蹲 -> 高脚杯深蹲 (深敦 too); ("", []) when none of its names is in the request."""
         text = (query or "").lower()[:200]
-        en_text = f" {' '.join(_norm_en(text, self.abbrev))} "
+        en_text = self._en_text(text)
         inside = _inside_word_starts(text)
         heads = [n for n in self.names.get(ex_id, ()) if (
             any(m.start() not in inside for m in re.finditer(re.escape(n), text)) if _CJK.search(n)
@@ -306,4 +352,23 @@ class NameMatcher:
             if cands:
                 best = min(cands)[1]
                 return [(best, score + 1.0)] + [(i, s) for i, s in ranked if i != best]
+        return ranked
+
+    def _refine_by_tool(self, text: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """'dips on the captain's chair', 'Gravitron ... 引体': a named exercise plus a catalog tool it is not
+        done on -> the exercise holding that name that is done on it (shortest name) first. A name that is
+        itself a tool's name (captain's chair) hands over to the next name the request uses."""
+        en_text = self._en_text(text)
+        for ex_id, _ in ranked[:3]:
+            head, holders = self.variants(text, ex_id)
+            if not head or head in self.tools:
+                continue
+            rest_en, rest_zh = en_text.replace(f" {head} ", " "), text.replace(head, " ")
+            said = {i for w, ids in self.tools.items() if (w in rest_zh if _CJK.search(w) else f" {w} " in rest_en)
+                    for i in ids} - self.kit.get(ex_id, frozenset())
+            cands = [i for i, _ in holders if i != ex_id and self.kit.get(i, frozenset()) & said]
+            if not cands:
+                return ranked
+            best = min(cands, key=lambda i: (len(self.own[i][0]), i))
+            return [(best, ranked[0][1] + 1.0)] + [(i, s) for i, s in ranked if i != best]
         return ranked

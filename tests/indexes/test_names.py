@@ -103,3 +103,27 @@ def test_a_bracketed_other_name_names_the_exercise(matcher):
 def test_no_name_starts_inside_a_word(matcher):
     assert "barbell_front_squat" not in dict(matcher.match("抱着一个壶铃在胸前深蹲"))  # 胸前|深蹲, not 前深蹲
     assert top(matcher, "用绳子做锤式弯举") == "hammer_curl"                          # 做 starts no word
+
+
+def test_a_real_word_is_no_homophone_typo(matcher):
+    # 推荐 (recommend) sounds like 推肩 and 推荐几 like 推肩机, but they are words; 深敦 is not one
+    assert matcher.match("推荐一部好看的电影") == [] and matcher.match("推荐几本小说") == []
+    assert top(matcher, "深敦怎么做") == "barbell_back_squat"
+
+
+def test_a_scattered_name_does_not_take_a_word_of_a_phrase(matcher):
+    # 'press' belongs to 'tate press'; 'dumbbell ... press' is not the dumbbell bench press
+    assert top(matcher, "tate press dumbbells") == "tate_press"
+    assert top(matcher, "incline bench press with dumbbells") == "incline_dumbbell_press"
+
+
+def test_a_named_tool_picks_the_exercise_done_on_it(matcher):
+    # the captain's chair is the catalog's leg raise tower: its dip, not the parallel bar one
+    assert top(matcher, "dips on the captains chair") == "tower_dip"
+    assert top(matcher, "captain's chair") == "captains_chair_knee_raise"
+    assert top(matcher, "dips") == "parallel_bar_dip"
+
+
+def test_a_glued_name_offers_the_variants_of_the_spaced_one(matcher):
+    head, found = matcher.variants("harder pushup, one hand", "push_up")
+    assert head == "push up" and "one_arm_push_up" in {i for i, _ in found}
