@@ -31,8 +31,18 @@ BODYWEIGHT = "bodyweight"
 _LYING_SPECIFIC = ("prone", "side")
 
 
+_FILLER = re.compile(r"\b(?:a|an|the|my|your)\s+")
+
+
+def _plain(text: str) -> str:
+    """Lower-case text without articles and possessives, which people drop ('feet on bench' = feet on a bench)."""
+    return _FILLER.sub("", text.lower())
+
+
 def _find(words: list[str], text: str) -> list[tuple[int, int]]:
-    """Spans of any of `words` in `text` (English on word boundaries, plural -s allowed; Chinese anywhere)."""
+    """Spans of any of `words` (already `_plain`) in `text` (English on word boundaries, plural -s allowed;
+    Chinese anywhere)."""
+    text = _plain(text)
     spans = []
     for w in words:
         pat = re.escape(w) if _CJK.search(w) else rf"\b{re.escape(w)}(?:e?s)?\b"
@@ -76,7 +86,7 @@ class FacetMatcher:
         add(nf.get("en", []) + nf.get("zh", []), set())
         self._groups: dict[str, frozenset] = {}
         for word, group in self._lexicon:
-            for w in {word, word.replace("-", " ")}:  # pull-up bar = pull up bar
+            for w in {_plain(word), _plain(word.replace("-", " "))}:  # pull-up bar = pull up bar
                 self._groups[w] = self._groups.get(w, frozenset()) | group
         words = sorted(self._groups, key=len, reverse=True)  # longest first: 臀部外侧 before 臀
         latin = [re.escape(w) for w in words if not _CJK.search(w)]
@@ -91,7 +101,7 @@ class FacetMatcher:
         for w in singles:
             for d in _deletes(w, 2 if len(w) >= 8 else 1):
                 self._keys.setdefault(d, set()).add(w)
-        self._positions = {k: [str(w).lower() for w in v.get("en", []) + v.get("zh", [])]
+        self._positions = {k: [_plain(str(w)) for w in v.get("en", []) + v.get("zh", [])]
                            for k, v in (data.get("positions") or {}).items()}
         self._named_pos: dict[str, set] = {}  # one arm / one leg, when an exercise's name states it
         self.facets = {ex.id: self._exercise_facets(ex) for ex in kb.exercises.values()}
@@ -138,7 +148,7 @@ class FacetMatcher:
 
     def describe(self, query: str) -> list[frozenset]:
         """The facet groups a request mentions; a longer word hides the shorter ones inside it."""
-        text = re.sub(r"[a-z]{4,}", self._correct, (query or "").lower()[:300])
+        text = _plain(re.sub(r"[a-z]{4,}", self._correct, (query or "").lower()[:300]))
         found = []
         for m in self._latin.finditer(text):
             w = m.group()

@@ -92,3 +92,17 @@ def test_a_tool_used_as_a_name_yields_to_what_is_described_on_it(kb, facets):
     pick = lambda q: facets.prefer_described(q, names.match(q), lambda i: names.variants(q, i))[0]  # noqa: E731
     assert pick("core exercise hanging from the pull up bar") == "hanging_leg_raise"
     assert pick("pull up bar at home") == "pull_up"
+
+
+def test_articles_people_drop_do_not_matter_and_hands_up_is_a_position(kb, facets):
+    assert ("pos", "feet_up") in kinds(facets, "feet on bench")  # = feet on a bench, and no bench tool
+    assert ("eq", "weight_bench") not in kinds(facets, "feet on bench")
+    names = NameMatcher(kb)
+    pick = lambda q: facets.prefer_described(q, names.match(q), lambda i: names.variants(q, i))[0]  # noqa: E731
+    assert pick("pushups but easier, hands on the kitchen counter") == "incline_push_up"
+    assert pick("俯卧撑 手放在凳子上") == "incline_push_up"
+    assert pick("脚放凳子上的俯卧撑") == "decline_push_up"
+
+
+def test_words_that_only_contain_a_facet_describe_nothing(facets):
+    assert facets.describe("猫咪拉肚子怎么办") == [] and facets.describe("推荐一款笔记本电脑") == []
