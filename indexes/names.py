@@ -130,6 +130,7 @@ class NameMatcher:
         self.equipment = {eq: ([w.lower() for w in v.get("en", [])], v.get("zh", []))
                           for eq, v in (data.get("equipment") or {}).items()}
         self.kit = {ex.id: frozenset(ex.equipment) for ex in kb.exercises.values()}
+        self.kind = {ex.id: (ex.pattern, ex.primary_muscles[:1]) for ex in kb.exercises.values()}  # what it trains, how
         self.tools: dict[str, set[str]] = {}  # a tool's name (en normalised, or zh) -> catalog equipment ids
         for eq in kb.equipment.values():
             for w in (eq.name.en, *eq.aliases.en, eq.name.zh, *eq.aliases.zh):
@@ -355,8 +356,9 @@ class NameMatcher:
         return ranked
 
     def _refine_by_tool(self, text: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
-        """'dips on the captain's chair', 'Gravitron ... 引体': a named exercise plus a catalog tool it is not
-        done on -> the exercise holding that name that is done on it (shortest name) first. A name that is
+        """'dips on the captain's chair': a named exercise plus a catalog tool it is not done on -> the
+        exercise holding that name that is done on it (shortest name) first, else the only one of the same
+        pattern and main muscle done on it ('superman on a swiss ball' -> ball back extension). A name that is
         itself a tool's name (captain's chair) hands over to the next name the request uses."""
         en_text = self._en_text(text)
         for ex_id, _ in ranked[:3]:
@@ -367,6 +369,9 @@ class NameMatcher:
             said = {i for w, ids in self.tools.items() if (w in rest_zh if _CJK.search(w) else f" {w} " in rest_en)
                     for i in ids} - self.kit.get(ex_id, frozenset())
             cands = [i for i, _ in holders if i != ex_id and self.kit.get(i, frozenset()) & said]
+            if not cands:
+                cands = [i for i, kit in self.kit.items() if kit & said and self.kind[i] == self.kind[ex_id]]
+                cands = cands if len(cands) == 1 else []
             if not cands:
                 return ranked
             best = min(cands, key=lambda i: (len(self.own[i][0]), i))

@@ -127,3 +127,9 @@ def test_a_named_tool_picks_the_exercise_done_on_it(matcher):
 def test_a_glued_name_offers_the_variants_of_the_spaced_one(matcher):
     head, found = matcher.variants("harder pushup, one hand", "push_up")
     assert head == "push up" and "one_arm_push_up" in {i for i, _ in found}
+
+
+def test_a_tool_picks_the_only_exercise_of_the_same_kind_done_on_it(matcher):
+    # no name of the ball back extension holds 'superman'; it is the one hinge for the lower back on the ball
+    assert top(matcher, "superman on a swiss ball") == "stability_ball_back_extension"
+    assert top(matcher, "superman") == "superman"
