@@ -42,8 +42,11 @@ def _add_notes(turn: Turn, stated: dict, safety, profile: dict, lang: str) -> No
     head = []
     if turn.route in ("training_plan", "nutrition_plan", "ask") and (line := understood(stated, lang)):
         head.append(line)
-    if not safety.blocks and (note := safety.reply(lang, profile)) and turn.route not in ("small_talk",):
+    note = safety.reply(lang, profile) if not safety.blocks and turn.route != "small_talk" else ""
+    if note:
         head.append(("⚠️ " if safety.category != "injury" else "🩹 ") + note)
     if head:
-        turn.answer = "\n\n".join(head + [turn.answer])
+        not_found = turn.route == "knowledge" and isinstance(turn.data, dict) and turn.data.get("found") is False
+        # the person's guidance answers the question: "not in the knowledge base" under it would only confuse
+        turn.answer = "\n\n".join(head + ([] if not_found and note else [turn.answer]))
         turn.data = {**(turn.data or {}), "safety": safety.category} if isinstance(turn.data, dict) or turn.data is None else turn.data

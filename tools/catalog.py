@@ -34,8 +34,12 @@ def _without_machine(names: list[str]) -> list[str]:
     """People say "the leg press" / "腿举" for the leg press machine / 腿举机: the name without its generic
     last word, when what is left still names one thing (two words, two characters)."""
     short = [n[: -len(" machine")] for n in names if n.endswith(" machine") and " " in n[: -len(" machine")]]
-    short += [n[:-1] for n in names if n.endswith("机") and len(n) >= 3]
+    short += [n[:-1] for n in names if n.endswith("机") and len(n) >= 3 and n[:-1] not in ACTIVITY_WORDS]
     return names + short
+
+
+# Shortened machine names that mean the activity, not the machine: 跑步 is running, 划船 rowing anywhere
+ACTIVITY_WORDS = frozenset({"跑步", "划船", "走步", "登山", "骑车"})
 
 
 def find_equipment(text: str, kb) -> list[str]:

@@ -69,3 +69,22 @@ def test_the_reply_to_which_plan_builds_that_plan(first, reply, expected):
     assert turn.route == expected
     if expected == "ask":
         assert turn.data["plan"] == "nutrition_plan"
+
+
+def test_running_is_not_the_treadmill_but_the_treadmill_is():
+    from knowledge import load_knowledge
+    from tools.catalog import find_equipment
+
+    kb = load_knowledge()
+    assert find_equipment("产后多久可以开始跑步", kb) == [] and find_equipment("去划船", kb) == []
+    assert find_equipment("跑步机怎么用", kb) and find_equipment("划船机练哪里", kb)
+
+
+@pytest.mark.parametrize("text, lang", [("我怀孕20周了还能练吗", "zh"), ("I'm 24 weeks pregnant, can I still lift?", "en")])
+def test_a_pregnancy_question_gets_the_guidance_and_an_answer_not_a_not_found(text, lang):
+    from agent.backends import FakeBackend
+    from agent.core import Conversation, FitnessAgent
+
+    turn = FitnessAgent(FakeBackend()).respond(Conversation(), text)
+    assert "ACOG" in turn.answer and turn.data["safety"] == "pregnancy"
+    assert "没有找到" not in turn.answer and "could not find" not in turn.answer
