@@ -97,6 +97,7 @@ class FacetMatcher:
         self._known = set(COMMON_EN) | {stem(w) for w in re.findall(r"[a-z]+", " ".join(
             [ex.name.en for ex in kb.exercises.values()] +
             [t for ex in kb.exercises.values() for t in (ex.steps.get("en") or ())]).lower())}
+        self._known |= {stem(w) for phrase in self._groups if " " in phrase for w in phrase.split()}  # power (tower) is no typo of rower
         self._keys: dict[str, set[str]] = {}
         for w in singles:
             for d in _deletes(w, 2 if len(w) >= 8 else 1):

@@ -106,3 +106,9 @@ def test_articles_people_drop_do_not_matter_and_hands_up_is_a_position(kb, facet
 
 def test_words_that_only_contain_a_facet_describe_nothing(facets):
     assert facets.describe("猫咪拉肚子怎么办") == [] and facets.describe("推荐一款笔记本电脑") == []
+
+
+def test_a_word_of_a_facet_phrase_is_no_typo(facets):
+    # 'power' is in 'power tower' (the leg raise tower), so it is not corrected to 'rower'
+    assert kinds(facets, "power tower knee raises") == [("eq", "leg_raise_tower"), ("mv", "core_flexion")]
+    assert facets.match("power tower knee raises")[0][0] == "captains_chair_knee_raise"
