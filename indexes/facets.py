@@ -25,6 +25,8 @@ STEPS_ONLY = 0.75      # a position only the steps state earns less than one the
 UNILATERAL = ("one_arm", "one_leg")
 UNASKED = 0.5         # share of a position's IDF an exercise whose name states it loses when the request does not
 NAMED_SHARE = 0.5      # named exercises scoring at least this share of the best name match offer variants
+LEVELS = {"beginner": 0, "intermediate": 1, "advanced": 2}
+LEVEL_WEIGHT = 1.0     # 'easier'/'harder': a variant one level the asked way earns about one common facet
 _CJK = re.compile(r"[\u3400-\u9fff]")
 BODYWEIGHT = "bodyweight"
 # Where an exercise lies generically ("lie ..."), a more specific position in the same steps wins.
@@ -82,6 +84,9 @@ class FacetMatcher:
             for key, entry in (data.get(section) or {}).items():
                 targets = entry.get("means") or [key]
                 add(entry.get("en", []) + entry.get("zh", []), {(kind, t) for t in targets})
+        for key, step in (("easier", -1), ("harder", 1)):
+            entry = (data.get("levels") or {}).get(key) or {}
+            add(entry.get("en", []) + entry.get("zh", []), {("lvl", step)})
         nf = data.get("not_facets") or {}
         add(nf.get("en", []) + nf.get("zh", []), set())
         self._groups: dict[str, frozenset] = {}
@@ -116,8 +121,7 @@ class FacetMatcher:
             for f in fs:
                 df[f] = df.get(f, 0) + 1
         self._gidf: dict[frozenset, float] = {}
-        levels = {"beginner": 0, "intermediate": 1, "advanced": 2}
-        self._canon = {ex.id: (levels.get(ex.level, 1), len(ex.equipment), len(ex.name.en), ex.id)
+        self._canon = {ex.id: (LEVELS.get(ex.level, 1), len(ex.equipment), len(ex.name.en), ex.id)
                        for ex in kb.exercises.values()}
 
     def _exercise_facets(self, ex) -> dict:
@@ -240,12 +244,12 @@ class FacetMatcher:
             return ids
         ref = next((i for i, h in zip((i for i, sc in named if sc >= NAMED_SHARE * named[0][1]), heads) if h), ids[0])
         pattern = self.kb.exercises[ref].pattern
-        scored = {v: self.score(v, groups)[0] for v in cands if v in self.facets}
+        scored = {v: self.score(v, groups)[0] + self._level_bonus(v, ref, groups) for v in cands if v in self.facets}
         best = min(scored, key=lambda v: (-scored[v], -cands[v][0], not cands[v][1],
                                           self.kb.exercises[v].pattern != pattern, self._canon[v]), default=None)
         if best is None or best == ids[0]:
             return ids
-        first = self.score(ids[0], groups)[0]
+        first = self.score(ids[0], groups)[0] + self._level_bonus(ids[0], ref, groups)
         if best == ref:   # the contiguous name match over one matched by scattered words or by a tool
             leads = scored[best] > first
         else:
@@ -253,3 +257,12 @@ class FacetMatcher:
         if not leads:
             return ids
         return [best] + [n for n in ids if n != best]
+
+    def _level_bonus(self, ex_id: str, ref: str, groups: list[frozenset]) -> float:
+        """LEVEL_WEIGHT for an exercise a level or more easier ('easier', 太难) or harder (进阶) than the named
+        one, as the request asks; minus that for one the other way."""
+        way = sum(f[1] for g in groups for f in g if f[0] == "lvl")
+        if not way:
+            return 0.0
+        level = lambda i: LEVELS.get(self.kb.exercises[i].level, 1)  # noqa: E731
+        return LEVEL_WEIGHT * max(-1, min(1, (level(ex_id) - level(ref)) * (1 if way > 0 else -1)))

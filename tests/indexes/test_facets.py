@@ -112,3 +112,11 @@ def test_a_word_of_a_facet_phrase_is_no_typo(facets):
     # 'power' is in 'power tower' (the leg raise tower), so it is not corrected to 'rower'
     assert kinds(facets, "power tower knee raises") == [("eq", "leg_raise_tower"), ("mv", "core_flexion")]
     assert facets.match("power tower knee raises")[0][0] == "captains_chair_knee_raise"
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("harder push ups", "decline_push_up"), ("引体向上做不了", "assisted_pull_up"), ("beginner version of dips", "assisted_dip"),
+    ("push ups", "push_up"), ("新手深蹲要注意什么", "barbell_back_squat")])  # 'I am new' asks for the usual one
+def test_easier_or_harder_picks_a_variant_a_level_that_way(kb, facets, query, expected):
+    names = NameMatcher(kb)
+    assert facets.prefer_described(query, names.match(query), lambda i: names.variants(query, i))[0] == expected
