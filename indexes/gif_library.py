@@ -57,6 +57,11 @@ FACET_GATE = 2
 # for gibberish), so for it only the name-coverage rule counts.
 GATE = {"use-multilingual": (0.5, 0.35), "e5-small": (0.89, 0.84), "minilm": (1.01, 0.35)}
 MIN_COVERAGE = 0.4
+# ... and, for that second rule, when at most MAX_UNKNOWN of its English content words are unknown to the
+# library (names, steps, keywords, facet words), as typed (the corrector would turn 'tire' into 'fire'):
+# 'fix a flat bike tire' shares 'bike' with a name but is not about exercise. Named and described requests
+# are not checked (typos, RDL).
+MAX_UNKNOWN = 0.4
 # Measured best on bench/retrieval_eval.jsonl (`python -m bench retrieval`): highest recall@1 and the
 # fastest queries of the three packaged embedders.
 DEFAULT_METHOD = "rerank"  # vector | bm25 | hybrid | rerank
@@ -124,6 +129,7 @@ class GifLibrary:
         self._index.add(matrix)
         self._rows = [cid for cid, _ in rows]
         self.clips = {c.id: c for c in clips}
+        self._vocab = None  # the words the library knows, gathered on first use
         self._bm25 = bm25.BM25([bm25.tokenize(" ".join(c.texts() + [c.keywords])) for c in clips],
                                surface=[" ".join(c.texts() + [c.keywords]) for c in clips])
         self._how = bm25.BM25([bm25.tokenize(c.how) for c in clips])
@@ -249,7 +255,8 @@ class GifLibrary:
             top_cos = max(best.values(), default=0.0)
             q = set(bm25.tokenize(fixed))
             top_cov = max((self._coverage(cid, q) for cid, _ in ranked[:max(k, 3)]), default=0.0)
-            if top_cos < hi and not (top_cov >= MIN_COVERAGE and top_cos >= lo) and not described_ok:
+            covered = top_cov >= MIN_COVERAGE and top_cos >= lo and self._unknown_share(query) <= MAX_UNKNOWN
+            if top_cos < hi and not covered and not described_ok:
                 return []  # nothing in the library is about this request
         return [(self.clips[cid], float(score), best.get(cid, 0.0)) for cid, score in ranked[:k]]
 
@@ -286,6 +293,18 @@ class GifLibrary:
                 seen.add(clip.id)
                 out.append((clip, 1.0 + score / 100.0))
         return out
+
+    def _unknown_share(self, query: str) -> float:
+        """Share of the request's English content words that no clip text, step or facet word uses."""
+        if getattr(self, "_vocab", None) is None:
+            from .names import COMMON_EN
+
+            texts = [t for c in self.clips.values() for t in c.texts() + [c.keywords, c.how]]
+            texts += list(self._facet_matcher()._groups)
+            self._vocab = {bm25.stem(w) for w in re.findall(r"[a-z]+", " ".join(texts).lower())}
+            self._vocab |= {bm25.stem(w) for w in self._name_matcher().vocab} | set(COMMON_EN)
+        words = [w for w in re.findall(r"[a-z]+", query.lower()) if len(w) >= 3 and w not in bm25.STOP_EN]
+        return sum(bm25.stem(w) not in self._vocab for w in words) / len(words) if words else 0.0
 
     def _coverage(self, clip_id: str, query_tokens: set[str]) -> float:
         """IDF-weighted share of the clip's name that the query mentions (best language)."""

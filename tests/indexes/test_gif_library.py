@@ -220,3 +220,10 @@ def test_a_request_describing_the_movement_finds_it_by_its_steps(dirs):
     ids = lambda q: [c.exercise_id for c, _, _ in lib.search(q, 3, gate=False)]  # noqa: E731
     assert ids("把屁股往下坐，重物抱在胸前")[0] == "goblet_squat"  # 屁股 -> 臀部 (aliases.yaml everyday)
     assert "goblet_squat" in ids("抱着重物在胸前往下坐")
+
+
+def test_words_the_library_never_uses_keep_a_shared_name_word_out(dirs):
+    lib = _library(dirs)
+    assert lib._unknown_share("how do i fix my flat tire") > gif_library.MAX_UNKNOWN   # fix, flat, tire
+    assert lib._unknown_share("goblet squat") == 0.0
+    assert lib._unknown_share("RDL") == 1.0 and lib._unknown_share("深蹲") == 0.0  # named requests are not checked
