@@ -29,6 +29,7 @@ MAX_NGRAM = 6          # words (en) per name
 MAX_ZH = 12            # characters per Chinese name
 ZH_WEIGHT = 2.5        # a Chinese character carries about as much as 2.5 Latin letters
 UNORDERED_PENALTY = 1.0  # words of a name out of order lose to the name written as one phrase
+MAX_GAP = 3            # words between the two words of a two-word name found apart ('dips for chest'), at most
 FUZZY_PENALTY = 0.5    # a corrected or homophone match loses to an exact one of the same length
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SEGMENT = re.compile(r"[\u3400-\u9fff]+|[a-z0-9']+")
@@ -232,12 +233,18 @@ class NameMatcher:
         return phrases
 
     def _match_en_unordered(self, text: str, found: dict[str, float], phrases: dict[frozenset, float]) -> None:
-        """Every word of a 2+ word name somewhere in the request ('dips for chest' = chest dip). A two-word
+        """Every word of a 2+ word name somewhere in the request ('dips for chest' = chest dip; two words at
+        most MAX_GAP words apart). A two-word
         name one of whose words belongs to a name written as one phrase with a word only that exercise
         has ('tate press dumbbells': press is Tate's) ranks below that phrase."""
-        words = {self._correct(w) for w in _norm_en(text, self.abbrev)}
+        seq = [self._correct(w) for w in _norm_en(text, self.abbrev)]
+        words = set(seq)
         for key, ids in self._multiword:
             if key <= words:
+                if len(key) == 2:  # 'pull the handle to my belly sitting down' names no pull-down
+                    a, b = ([i for i, w in enumerate(seq) if w == k] for k in key)
+                    if min(abs(i - j) for i in a for j in b) > MAX_GAP + 1:
+                        continue
                 score = sum(map(len, key)) - UNORDERED_PENALTY
                 for p, p_score in phrases.items():
                     if len(key) == 2 and len(key & p) == 1 and (p - key) & self._distinct:

@@ -133,3 +133,8 @@ def test_a_tool_picks_the_only_exercise_of_the_same_kind_done_on_it(matcher):
     # no name of the ball back extension holds 'superman'; it is the one hinge for the lower back on the ball
     assert top(matcher, "superman on a swiss ball") == "stability_ball_back_extension"
     assert top(matcher, "superman") == "superman"
+
+
+def test_two_words_of_a_name_far_apart_name_nothing(matcher):
+    assert "lat_pulldown" not in dict(matcher.match("pull the handle to my belly sitting down"))
+    assert top(matcher, "dips for chest") == "chest_dip"
