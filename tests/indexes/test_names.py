@@ -138,3 +138,8 @@ def test_a_tool_picks_the_only_exercise_of_the_same_kind_done_on_it(matcher):
 def test_two_words_of_a_name_far_apart_name_nothing(matcher):
     assert "lat_pulldown" not in dict(matcher.match("pull the handle to my belly sitting down"))
     assert top(matcher, "dips for chest") == "chest_dip"
+
+
+def test_a_name_written_as_one_phrase_wins_a_tie_with_scattered_words(matcher):
+    # 'elbow … plank' (the forearm plank) is as long as 'side plank', but only the latter is written as one
+    assert top(matcher, "side planks on my elbow") == "side_plank"
