@@ -365,7 +365,8 @@ class NameMatcher:
     def _refine_by_tool(self, text: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """'dips on the captain's chair': a named exercise plus a catalog tool it is not done on -> the
         exercise holding that name that is done on it (shortest name) first, else the only one of the same
-        pattern and main muscle done on it ('superman on a swiss ball' -> ball back extension). A name that is
+        pattern and main muscle done on it ('superman on a swiss ball' -> ball back extension, 'sldl with
+        dumbbells'), except for a cable exercise, whose bar or rope is its handle (绳索下压用直杆). A name that is
         itself a tool's name (captain's chair) hands over to the next name the request uses."""
         en_text = self._en_text(text)
         for ex_id, _ in ranked[:3]:
@@ -376,7 +377,7 @@ class NameMatcher:
             said = {i for w, ids in self.tools.items() if (w in rest_zh if _CJK.search(w) else f" {w} " in rest_en)
                     for i in ids} - self.kit.get(ex_id, frozenset())
             cands = [i for i, _ in holders if i != ex_id and self.kit.get(i, frozenset()) & said]
-            if not cands:
+            if not cands and "cable_machine" not in self.kit.get(ex_id, ()):  # a bar beside a cable is its handle
                 cands = [i for i, kit in self.kit.items() if kit & said and self.kind[i] == self.kind[ex_id]]
                 cands = cands if len(cands) == 1 else []
             if not cands:

@@ -143,3 +143,7 @@ def test_two_words_of_a_name_far_apart_name_nothing(matcher):
 def test_a_name_written_as_one_phrase_wins_a_tie_with_scattered_words(matcher):
     # 'elbow … plank' (the forearm plank) is as long as 'side plank', but only the latter is written as one
     assert top(matcher, "side planks on my elbow") == "side_plank"
+
+
+def test_a_tool_beside_an_exercise_already_done_on_a_tool_is_its_attachment(matcher):
+    assert top(matcher, "绳索下压用直杆") == "triceps_pushdown"  # not the JM press, the barbell's elbow extension
