@@ -194,9 +194,10 @@ class NameMatcher:
         if key and ids:
             self.tools.setdefault(key, set()).update(ids)
 
-    def _en_text(self, text: str) -> str:
-        """' word word ': normalised English words, glued names split (pushup -> push up)."""
-        return f" {' '.join(self._glued.get(w, w) for w in _norm_en(text, self.abbrev))} "
+    def _en_text(self, text: str, glued: bool = False) -> str:
+        """' word word ': normalised English words, glued names split (pushup -> push up) unless `glued`."""
+        words = _norm_en(text, self.abbrev)
+        return f" {' '.join(words if glued else (self._glued.get(w, w) for w in words))} "
 
     # ------------------------------------------------------------ matching
     def expand(self, query: str) -> str:
@@ -316,7 +317,7 @@ class NameMatcher:
         contains that name)] for every exercise one of whose names does: 'push up' -> one-arm push-up,
         深蹲 -> 高脚杯深蹲 (深敦 too); ("", []) when none of its names is in the request."""
         text = (query or "").lower()[:200]
-        en_text = self._en_text(text)
+        en_text = f"{self._en_text(text)}|{self._en_text(text, glued=True)} "  # pushup = push up; pulldown kept
         inside = _inside_word_starts(text)
         heads = [n for n in self.names.get(ex_id, ()) if (
             any(m.start() not in inside for m in re.finditer(re.escape(n), text)) if _CJK.search(n)
@@ -362,6 +363,16 @@ class NameMatcher:
                 return [(best, score + 1.0)] + [(i, s) for i, s in ranked if i != best]
         return ranked
 
+    def _closest_name(self, ex_id: str, cands: list[str]) -> list[str]:
+        """[the one candidate whose own names share the most words with `ex_id`'s] when one alone does
+        (高位下拉 + 弹力带: 跪姿弹力带下拉 shares 下拉, the band-assisted pull-up nothing), else []."""
+        def words(i):
+            en, zh = self.own[i]
+            return set(en.split()) | _zh_words(zh)
+        mine = words(ex_id)
+        shared = sorted(((len(mine & words(i)), i) for i in cands), reverse=True)
+        return [shared[0][1]] if shared and shared[0][0] and (len(shared) == 1 or shared[1][0] < shared[0][0]) else []
+
     def _refine_by_tool(self, text: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """'dips on the captain's chair': a named exercise plus a catalog tool it is not done on -> the
         exercise holding that name that is done on it (shortest name) first, else the only one of the same
@@ -379,7 +390,7 @@ class NameMatcher:
             cands = [i for i, _ in holders if i != ex_id and self.kit.get(i, frozenset()) & said]
             if not cands and "cable_machine" not in self.kit.get(ex_id, ()):  # a bar beside a cable is its handle
                 cands = [i for i, kit in self.kit.items() if kit & said and self.kind[i] == self.kind[ex_id]]
-                cands = cands if len(cands) == 1 else []
+                cands = cands if len(cands) == 1 else self._closest_name(ex_id, cands)
             if not cands:
                 return ranked
             best = min(cands, key=lambda i: (len(self.own[i][0]), i))

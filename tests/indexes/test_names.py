@@ -147,3 +147,9 @@ def test_a_name_written_as_one_phrase_wins_a_tie_with_scattered_words(matcher):
 
 def test_a_tool_beside_an_exercise_already_done_on_a_tool_is_its_attachment(matcher):
     assert top(matcher, "绳索下压用直杆") == "triceps_pushdown"  # not the JM press, the barbell's elbow extension
+
+
+def test_among_same_kind_exercises_on_the_tool_the_closest_name_wins(matcher):
+    assert top(matcher, "跪着做的高位下拉 用弹力带") == "band_lat_pulldown"  # shares 下拉; the assisted pull-up nothing
+    # a glued name in the request still names the exercise whose own name is written glued
+    assert top(matcher, "straight arm cable pulldown for lats") == "straight_arm_pulldown"
