@@ -114,18 +114,14 @@ class ToolHandlers:
                     data={"exercise_id": ex.id, "primary": list(ex.primary_muscles), "secondary": list(ex.secondary_muscles)})
 
     def _today(self, text, image, profile, lang) -> Turn:
-        """One session for today from the time and equipment at hand (tools.training.plan_today when present)."""
+        """One session for today from the time and equipment at hand (tools.training.plan_today)."""
         import tools.training as training
 
         minutes = int(profile.get("minutes_per_session") or 30)
         equipment = profile.get("equipment")
         args = {"minutes": minutes, "equipment": equipment}
-        if hasattr(training, "plan_today"):
-            plan, step = self._traced("plan_today", args, lambda: training.plan_today(
-                {**_planner_profile(profile), "minutes_per_session": minutes}, None, minutes, equipment, lang))
-        else:  # until the planner has plan_today: a one-day week is one full-body session
-            one = {**_planner_profile(profile), "days_per_week": 1, "minutes_per_session": minutes}
-            plan, step = self._traced("plan_training", one, lambda: training.plan_training_week(one, self.kb))
+        plan, step = self._traced("plan_today", args, lambda: training.plan_today(
+            {**_planner_profile(profile), "minutes_per_session": minutes}, None, minutes, equipment, lang))
         if not step["ok"]:
             return Turn(_profile_error(plan, lang), lang, "today", "planner", [step])
         return Turn(render.today(plan, lang), lang, "today", "planner", [step], data=plan)
@@ -151,12 +147,8 @@ class ToolHandlers:
         swap = re.search(r"swap|replace|换|instead of|don'?t like|不喜欢|something else|another", text, re.I) and not \
             extract_profile(text).keys() & {"days_per_week", "minutes_per_session"}   # "day 1" names a day, not days/week
         if swap and target:
-            if hasattr(training, "swap_exercise"):
-                new, step = self._traced("swap_exercise", {"day": day, "exercise_id": target}, lambda: training.swap_exercise(
-                    plan, day, target, _planner_profile(profile), lang))
-            else:  # until the planner has swap_exercise: re-plan with that exercise avoided
-                args = {**_planner_profile(profile), "avoid_exercises": sorted(set(profile.get("avoid_exercises", [])) | {target})}
-                new, step = self._traced("plan_training", args, lambda: training.plan_training_week(args, self.kb))
+            new, step = self._traced("swap_exercise", {"day": day, "exercise_id": target}, lambda: training.swap_exercise(
+                plan, day, target, _planner_profile(profile), lang))
             if not step["ok"]:
                 return Turn(_profile_error(new, lang), lang, "edit_training", "planner", [step])
             ex = self.kb.exercises.get(target)
@@ -168,7 +160,7 @@ class ToolHandlers:
         return self._training_plan(text, image, {**profile, "_asked": ["training_plan"]}, lang)
 
     def _edit_nutrition(self, text, image, profile, lang) -> Turn:
-        """Drop a food from the saved nutrition plan (tools.nutrition.remove_ingredient when present)."""
+        """Swap a meal of, or drop a food from, the saved nutrition plan (tools.nutrition swap_meal / remove_ingredient)."""
         import tools.nutrition as nutrition
 
         plan = (profile.get("_plans") or {}).get("nutrition")
@@ -190,12 +182,8 @@ class ToolHandlers:
         food = _FOOD_WORDS.get(food, food.rstrip("s") if food.endswith("s") and len(food) > 3 else food)
         if not food:
             return self._nutrition_plan(text, image, profile, lang)
-        if hasattr(nutrition, "remove_ingredient"):
-            new, step = self._traced("remove_ingredient", {"food": food}, lambda: nutrition.remove_ingredient(
-                plan, food, _nutrition_args(profile)))
-        else:  # until the planner has remove_ingredient: re-plan with the food disliked
-            args = {**_nutrition_args(profile), "dislikes": sorted(set(profile.get("dislikes", [])) | {food})}
-            new, step = self._traced("plan_nutrition", args, lambda: nutrition.plan_nutrition(args, self.kb))
+        new, step = self._traced("remove_ingredient", {"food": food}, lambda: nutrition.remove_ingredient(
+            plan, food, _nutrition_args(profile)))
         if not step["ok"]:
             return Turn(_profile_error(new, lang), lang, "edit_nutrition", "planner", [step])
         note = {"en": f"Removed {food} and re-balanced the days to the same targets.",

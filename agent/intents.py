@@ -41,6 +41,7 @@ TRAINING_FACTS = ("days_per_week", "minutes_per_session", "place", "equipment")
 BARE_PLAN = r"\bplans?\b|计划|方案"
 TRAINING_WORDS = (r"work\s*out|workout|train|gym|exercis|lift|routine|program|split|cardio|run|"
                   r"训练|健身|锻炼|练|课表|跑|有氧")
+MEAL_WORDS = EATING + "|" + NUTRITION_PLAN
 
 
 def decide(text: str, stated: dict, profile: dict, has_plan: dict) -> str | None:
@@ -61,7 +62,7 @@ def decide(text: str, stated: dict, profile: dict, has_plan: dict) -> str | None
         return "today"
     asks_for = bool(re.search(r"^\s*(?:can|could|would|will)\s*(?:you|u|ya)\b|please|pls|\bneed\b|\bwant\b|帮|给我|请|要", low))
     if (re.search(BARE_PLAN, low) and not stated and (asks_for or not question)
-            and not re.search(TRAINING_WORDS, low) and not re.search(EATING + "|" + NUTRITION_PLAN, low)):
+            and not re.search(TRAINING_WORDS, low) and not re.search(MEAL_WORDS, low)):
         return "which_plan"
     wants_nutrition = bool(re.search(NUTRITION_PLAN, low)) and not (question and re.search(NUTRIENT, low))
     if wants_nutrition:
@@ -89,5 +90,5 @@ def which_plan(text: str, stated: dict) -> str | None:
     """The answer to "a training plan or a meal plan?": the kind the reply names or whose facts it gives."""
     low = text.lower()
     training = bool(re.search(TRAINING_WORDS, low) or stated.keys() & set(TRAINING_FACTS))
-    eating = bool(re.search(EATING + "|" + NUTRITION_PLAN, low) or {"height_cm", "weight_kg"} & stated.keys())
+    eating = bool(re.search(MEAL_WORDS, low) or {"height_cm", "weight_kg"} & stated.keys())
     return "training_plan" if training and not eating else "nutrition_plan" if eating and not training else None

@@ -12,7 +12,7 @@ _L = {
                    "click it and add the photo to your gym.",
                    "告诉我是哪一台（说出名字），我就给你讲怎么用；在“扫描器械”页可以直接点选，并把照片加入你的健身房。"), "weekly": ("Weekly sets", "每周组数"),
     "targets": ("Daily targets", "每日目标"), "day1": ("Day 1 meals", "第一天食谱"), "why": ("Why", "计算说明"),
-    "sources": ("Sources", "来源"), "no_gif": ("No matching demonstration found.", "没有找到匹配的动作示范。"),
+    "no_gif": ("No matching demonstration found.", "没有找到匹配的动作示范。"),
 }
 
 
@@ -57,12 +57,8 @@ def gifs(hits: list[dict], lang: str) -> str:
 
 
 def knowledge(result: dict, lang: str) -> str:
-    text = result["answer"]
-    cites = result.get("citations") or []
-    if cites and not re.search(r"(?:^|\n)\**(?:Sources|来源)\**\s*[:：]", text):   # not listed by the tool already
-        text += f"\n\n**{_t('sources', lang)}**\n" + "\n".join(
-            f"[{i + 1}] {c.get('title', '')} — {c.get('section', '')}" for i, c in enumerate(cites))
-    return text
+    """The knowledge tool's answer as it stands: it leads with the answer and lists its own sources."""
+    return result["answer"]
 
 
 def _no_id(line: str) -> str:

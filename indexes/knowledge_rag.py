@@ -10,9 +10,9 @@ Why this shape:
   the content hash of the articles; when they (or the embedder) change the index is rebuilt.
 - BM25 (jieba) catches exact terms the vectors blur; reciprocal rank fusion of both rankings is the
   measured best (`python -m bench retrieval`).
-- Answers are extractive (`indexes.quoting`): the most query-relevant sentences of the top sections, a
-  question's asked amount (g/kg, %, minutes) stated first, numbered, with the
-  article, section and its sources cited. Below the relevance floor the answer says the knowledge base
+- Answers are extractive (`indexes.quoting`) but lead with the answer: the top section's best sentence in
+  bold (a question's asked amount, g/kg, %, minutes, stated first), then the other sections' best sentences
+  that share a word with the question, each marked [n], with the article, section and its sources cited. Below the relevance floor the answer says the knowledge base
   does not cover the question instead of guessing.
 - PDF ingestion of user documents (e.g. MinerU, when installed) is an extension, not a dependency:
   convert each PDF to Markdown with `## ` sections and front matter (SCHEMA.md) in a folder, load it
@@ -251,7 +251,8 @@ class KnowledgeIndex:
         cosine: dict[tuple, float] = {}
         for p, s in vec:
             cosine.setdefault((p.doc_id, p.index), s)
-        kw = [(self.passages[i], s) for i, s in self._bm25.search(bm25.tokenize(fixed), len(self.passages) if only_lang else CANDIDATES)
+        tokens = bm25.tokenize(fixed)
+        kw = [(self.passages[i], s) for i, s in self._bm25.search(tokens, len(self.passages) if only_lang else CANDIDATES)
               if only_lang in (None, self.passages[i].lang)][:CANDIDATES]
         slot_rank = lambda hits: list(dict.fromkeys((p.doc_id, p.index) for p, _ in hits))  # noqa: E731
         if method == "vector":
@@ -266,8 +267,8 @@ class KnowledgeIndex:
             if method == "rerank":
                 fused = {slot: sc + COSINE_WEIGHT * cosine.get(slot, 0.0) for slot, sc in fused.items()}
             ranked = sorted(fused.items(), key=lambda kv: -kv[1])
-        if gate and not (self._relevant(max(cosine.values(), default=0.0), self._gate_keyword(fixed))
-                         or self._names_topic(fixed, vec)):
+        if gate and not (self._relevant(max(cosine.values(), default=0.0), self._gate_keyword(tokens))
+                         or self._names_topic(tokens, vec)):
             return []
         hits = []
         for (doc_id, index), score in ranked[:k]:
@@ -281,19 +282,19 @@ class KnowledgeIndex:
         return (cos >= MIN_COSINE.get(name, 0.45) or (keyword >= MIN_BM25 and cos >= SOFT_COSINE.get(name, 0.3))
                 or (keyword >= STRONG_BM25 and cos >= FLOOR_COSINE.get(name, 0.3)))
 
-    def _names_topic(self, query: str, vec: list) -> bool:
+    def _names_topic(self, tokens: list[str], vec: list) -> bool:
         """The question names the title topic of the article it embeds closest to ("what is RIR" -> RPE and
         RIR, "what is a healthy BMI" -> BMI and waist) at a cosine still above TITLE_COSINE: short
         definitional questions embed poorly, and an off-topic one shares no title word."""
         if not vec or vec[0][1] < TITLE_COSINE.get(self.embedder.name, 0.3):
             return False
-        words = {t for t in bm25.tokenize(query) if len(t) > 1 and t not in TITLE_STOP}
+        words = {t for t in tokens if len(t) > 1 and t not in TITLE_STOP}
         top = vec[0][0]
         return bool(words & (self._topic(top.doc_id, "en") | self._topic(top.doc_id, "zh")))
 
-    def _gate_keyword(self, query: str) -> float:
-        """Best BM25 score of any section with single Chinese characters down-weighted (CHAR_WEIGHT)."""
-        tokens = bm25.tokenize(query)
+    def _gate_keyword(self, tokens: list[str]) -> float:
+        """Best BM25 score of any section for the question's tokens, single Chinese characters down-weighted
+        (CHAR_WEIGHT)."""
         weights = [CHAR_WEIGHT if len(t) == 1 and _CJK.match(t) else 1.0 for t in tokens]
         s = self._bm25.scores(tokens, weights)
         return float(s.max()) if s.size else 0.0
@@ -314,8 +315,8 @@ class KnowledgeIndex:
         # Answers, not extracts: the top passage's best sentence leads (bold), its next best and the other
         # passages' best sentences that share a word with the question follow as the why, each cited [n].
         joiner = "" if lang == "zh" else " "
-        lead = self._best_sentences(hits[0].text, q_tokens, quantity, self._topic(hits[0].doc_id, hits[0].lang))
         topic0 = self._topic(hits[0].doc_id, hits[0].lang)
+        lead = self._best_sentences(hits[0].text, q_tokens, quantity, topic0)
         if len(lead) > 1 and lead[0].endswith((":", "：")):   # a lead-in line and its list lead together
             lead = [joiner.join(lead)]
         w0 = self._weight(q_tokens, self._sentence_set(lead[0]), topic0)   # a second sentence must be about as on-topic
@@ -366,7 +367,6 @@ class KnowledgeIndex:
         if len(order) > 1 and order[1] == order[0] - 1 and sentences[order[1]].endswith((":", "：")):
             order.sort()  # a lead-in line stays before what it introduces; otherwise the best sentence first
         return [sentences[i] for i in order]
-
 
     def _weight(self, q_tokens: set[str], tokens: set[str], topic: frozenset[str] = frozenset()) -> float:
         """Query-term weight a text shares with the question: the summed IDF of the shared tokens, single

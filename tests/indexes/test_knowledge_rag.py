@@ -181,8 +181,8 @@ def test_the_gate_counts_single_chinese_characters_as_a_fraction_of_a_word(built
     shuffled = "蛋质白"  # shares the characters of 蛋白质, not the word
     unweighted = float(index._bm25.scores(bm25.tokenize(shuffled)).max())
     assert unweighted > 0
-    assert index._gate_keyword(shuffled) == pytest.approx(knowledge_rag.CHAR_WEIGHT * unweighted)
-    assert index._gate_keyword("蛋白质") > 2 * index._gate_keyword(shuffled)
+    assert index._gate_keyword(bm25.tokenize(shuffled)) == pytest.approx(knowledge_rag.CHAR_WEIGHT * unweighted)
+    assert index._gate_keyword(bm25.tokenize("蛋白质")) > 2 * index._gate_keyword(bm25.tokenize(shuffled))
 
 
 def test_a_strong_keyword_match_passes_the_gate_at_a_lower_cosine(built, monkeypatch):
