@@ -10,10 +10,9 @@ Why this shape:
   the content hash of the articles; when they (or the embedder) change the index is rebuilt.
 - BM25 (jieba) catches exact terms the vectors blur; reciprocal rank fusion of both rankings is the
   measured best (`python -m bench retrieval`).
-- Answers are extractive (`indexes.quoting`) but lead with the answer: the top section's best sentence in
-  bold (a question's asked amount, g/kg, %, minutes, stated first), then the other sections' best sentences
-  that share a word with the question, each marked [n], with the article, section and its sources cited. Below the relevance floor the answer says the knowledge base
-  does not cover the question instead of guessing.
+- Answers are written by `indexes.answering` (lead-first: the sentence that answers in bold, the asked
+  amount's section first, the why cited [n], a Sources list); below the relevance floor the answer says the
+  knowledge base does not cover the question instead of guessing.
 - PDF ingestion of user documents (e.g. MinerU, when installed) is an extension, not a dependency:
   convert each PDF to Markdown with `## ` sections and front matter (SCHEMA.md) in a folder, load it
   with `knowledge.loader.read_raw(folder)`, and pass that knowledge base to `KnowledgeIndex`.
@@ -22,16 +21,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.language import CJK as _CJK
 from knowledge.language import detect_language
 
 from . import bm25
-from .quoting import DIGIT as _DIGIT
-from .quoting import asked_quantity, split_asked as _asked, units as _units  # noqa: F401 (asked_quantity: API)
+from .answering import CHAR_WEIGHT, NOT_FOUND, Answer, Composer  # noqa: F401 (NOT_FOUND, Answer: API)
+from .quoting import asked_quantity, snippet as _snippet  # noqa: F401 (asked_quantity: API)
 
 INDEX_VERSION = 1
 CANDIDATES = 30          # nodes taken from each ranking before fusion
@@ -51,26 +49,12 @@ MIN_BM25 = 8.0
 # questions naming a rare term ("efsa water intake men", "when does doms peak") embed poorly.
 STRONG_BM25 = 12.0
 FLOOR_COSINE = {"use-multilingual": 0.25, "e5-small": 0.845, "minilm": 0.3}
-# In the gate's BM25 a single Chinese character counts this much of a word: characters are there to
-# half-match typos (握推/卧推), but off-topic questions share common ones with everything (红烧肉: 肉).
-CHAR_WEIGHT = 0.2
-# An article's own disclaimer line answers nothing (every reply carries its own)
-_DISCLAIMER = re.compile(r"not\s+(?:a\s+)?(?:substitute\s+for\s+)?medical\s+advice|不构成医疗建议|仅供参考", re.I)
 # Title words too common to say what a question is about ("how much protein do you need?": need, much)
 TITLE_STOP = frozenset("how much many what need you your the and for with does why when can 每天 多少 什么 怎么 如何 需要 "
                        "应该 可以".split())
 # ...or it names a word of the title of the article it embeds closest to, at a cosine down to this
 TITLE_COSINE = {"use-multilingual": 0.2, "e5-small": 0.835, "minilm": 0.25}
-TOPIC_WEIGHT = 0.25      # a title word's share when choosing among one article's sections and sentences
-NOT_FOUND = {
-    "en": "I could not find this in the knowledge base, so I will not guess. Try rephrasing, or ask about "
-          "training, nutrition, recovery or safety.",
-    "zh": "知识库中没有找到相关内容，我不做猜测。可以换个说法，或询问训练、营养、恢复或安全方面的问题。",
-}
 RERANK_POOL = 6          # sections the quantity check may reorder before the top 3 are answered
-
-
-SOURCES = {"en": "Sources:", "zh": "来源："}
 
 
 @dataclass(frozen=True)
@@ -99,15 +83,6 @@ class Hit:
     snippet: str
     text: str
     sources: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Answer:
-    text: str
-    found: bool
-    lang: str
-    citations: list[dict] = field(default_factory=list)
-    hits: list[Hit] = field(default_factory=list)
 
 
 def passages(kb) -> list[Passage]:
@@ -178,8 +153,7 @@ class KnowledgeIndex:
         self._by_doc: dict[tuple[str, str], list[Passage]] = {}
         for p in self.passages:
             self._by_doc.setdefault((p.doc_id, p.lang), []).append(p)
-        self._topics: dict[tuple[str, str], frozenset[str]] = {}
-        self._sentence_tokens: dict[str, set[str]] = {}  # sentence -> its tokens, filled as answers quote them
+        self.composer = Composer(self._bm25, self._by_doc, self._tokens)
 
     # ------------------------------------------------------------ persistence
     def _manifest(self) -> Path:
@@ -290,7 +264,7 @@ class KnowledgeIndex:
             return False
         words = {t for t in tokens if len(t) > 1 and t not in TITLE_STOP}
         top = vec[0][0]
-        return bool(words & (self._topic(top.doc_id, "en") | self._topic(top.doc_id, "zh")))
+        return bool(words & (self.composer.topic(top.doc_id, "en") | self.composer.topic(top.doc_id, "zh")))
 
     def _gate_keyword(self, tokens: list[str]) -> float:
         """Best BM25 score of any section for the question's tokens, single Chinese characters down-weighted
@@ -300,100 +274,11 @@ class KnowledgeIndex:
         return float(s.max()) if s.size else 0.0
 
     def answer(self, query: str, lang: str | None = None, k: int = 3) -> Answer:
-        """An extractive answer with numbered citations, or an honest 'not found' (in the user's language)."""
+        """A lead-first extractive answer with numbered citations, or an honest 'not found' (in the user's
+        language); the pool searched is RERANK_POOL sections, so the asked amount can lead from any of them."""
         lang = lang if lang in ("en", "zh") else detect_language(query or "")
         hits = self.search(query, k=max(k, RERANK_POOL), lang=lang)  # the default method
-        if not hits:
-            return Answer(NOT_FOUND[lang], False, lang)
-        quantity, content = _asked(self._bm25.correct(query))
-        q_tokens = set(bm25.tokenize(content))
-        if quantity is not None:  # the best article's section stating the asked amount answers first
-            stating = self._stating_section(hits[0], q_tokens, quantity)
-            if stating is not None:
-                hits = [stating] + [h for h in hits if (h.doc_id, h.section) != (stating.doc_id, stating.section)]
-        hits = hits[:k]
-        # Answers, not extracts: the top passage's best sentence leads (bold), its next best and the other
-        # passages' best sentences that share a word with the question follow as the why, each cited [n].
-        joiner = "" if lang == "zh" else " "
-        topic0 = self._topic(hits[0].doc_id, hits[0].lang)
-        lead = self._best_sentences(hits[0].text, q_tokens, quantity, topic0)
-        if len(lead) > 1 and lead[0].endswith((":", "：")):   # a lead-in line and its list lead together
-            lead = [joiner.join(lead)]
-        w0 = self._weight(q_tokens, self._sentence_set(lead[0]), topic0)   # a second sentence must be about as on-topic
-        lead = lead[:1] + [x for x in lead[1:] if self._weight(q_tokens, self._sentence_set(x), topic0) >= 0.5 * w0 > 0
-                           or (quantity is not None and quantity.search(x))]   # ...or state the asked amount
-        used, parts = [hits[0]], [f"**{lead[0]}**" + "".join(joiner + x for x in lead[1:]) + " [1]"]
-        for hit in hits[1:]:
-            topic = self._topic(hit.doc_id, hit.lang)
-            best = joiner.join(self._best_sentences(hit.text, q_tokens, quantity, topic, n=2))
-            if best and best not in lead and self._weight(q_tokens, self._sentence_set(best), topic) > 0:
-                used.append(hit)
-                parts.append(f"{best} [{len(used)}]")
-        lines = [parts[0], "", " ".join(parts[1:])] if len(parts) > 1 else [parts[0]]
-        cites = [{"n": n, "doc_id": h.doc_id, "title": h.title, "section": h.section, "sources": list(h.sources)}
-                 for n, h in enumerate(used, 1)]
-        lines += ["", SOURCES[lang]]
-        for c in cites:
-            src = f" ({c['sources'][0]})" if c["sources"] else ""
-            lines.append(f"[{c['n']}] {c['title']} — {c['section']}{src}")
-        return Answer("\n".join(lines), True, lang, cites, hits)
-
-    def _stating_section(self, top: Hit, q_tokens: set[str], quantity: re.Pattern) -> Hit | None:
-        """Of every section of the top hit's article (in its language), the one whose sentence stating the
-        asked kind of amount shares the most query-term weight with the question (ties: the section's own
-        weight), not only the sections in the pool."""
-        best, best_w = None, (-1.0, -1.0)
-        for p in self._by_doc.get((top.doc_id, top.lang), ()):
-            stating = [u for u in _units(p.text) if quantity.search(u)]
-            if not stating:
-                continue
-            topic = self._topic(p.doc_id, p.lang)
-            w = (max(self._weight(q_tokens, self._sentence_set(u), topic) for u in stating),
-                 self._weight(q_tokens, self._tokens[p.node_id], topic))
-            if w > best_w:
-                best, best_w = p, w
-        if best is None:
-            return None
-        return Hit(best.doc_id, best.title, best.section, best.lang, top.score, top.cosine, _snippet(best.text),
-                   best.text, best.sources)
-
-    def _best_sentences(self, text: str, q_tokens: set[str], quantity: re.Pattern | None = None,
-                        topic: frozenset[str] = frozenset(), n: int = 2) -> list[str]:
-        sentences = [u for u in _units(text) if not _DISCLAIMER.search(u)] or _units(text)
-        def weight(s: str) -> float:  # a sentence stating the asked amount first, then any number, then terms
-            stated = 0.0 if quantity is None else 1000.0 if quantity.search(s) else 100.0 if _DIGIT.search(s) else 0.0
-            return stated + self._weight(q_tokens, self._sentence_set(s), topic)
-        order = sorted(range(len(sentences)), key=lambda i: (-weight(sentences[i]), i))[:n]
-        if len(order) > 1 and order[1] == order[0] - 1 and sentences[order[1]].endswith((":", "：")):
-            order.sort()  # a lead-in line stays before what it introduces; otherwise the best sentence first
-        return [sentences[i] for i in order]
-
-    def _weight(self, q_tokens: set[str], tokens: set[str], topic: frozenset[str] = frozenset()) -> float:
-        """Query-term weight a text shares with the question: the summed IDF of the shared tokens, single
-        Chinese characters at CHAR_WEIGHT and the article's title words (`topic`, which every section of it
-        is about: 蛋白质 in the protein article) at TOPIC_WEIGHT, so the words that tell its sentences apart
-        decide."""
-        return sum(self._bm25.idf(t) * (CHAR_WEIGHT if len(t) == 1 and _CJK.match(t) else
-                                        TOPIC_WEIGHT if t in topic else 1.0) for t in q_tokens & tokens)
-
-    def _topic(self, doc_id: str, lang: str) -> frozenset[str]:
-        """The tokens of an article's title in one language."""
-        got = self._topics.get((doc_id, lang))
-        if got is None:
-            first = self._by_doc.get((doc_id, lang))
-            got = self._topics[(doc_id, lang)] = frozenset(bm25.tokenize(first[0].title) if first else ())
-        return got
-
-    def _sentence_set(self, sentence: str) -> set[str]:
-        """Tokens of a sentence, cached: the same article sentences are quoted again and again."""
-        got = self._sentence_tokens.get(sentence)
-        if got is None:
-            got = self._sentence_tokens[sentence] = set(bm25.tokenize(sentence))
-        return got
-
-
-def _snippet(text: str, chars: int = 160) -> str:
-    return text if len(text) <= chars else text[:chars].rstrip() + "…"
+        return self.composer.compose(query, hits, lang, k)
 
 
 def default_index(embedder_name: str | None = None) -> KnowledgeIndex:

@@ -69,3 +69,8 @@ def units(text: str) -> list[str]:
         out.extend(parts)
         lead = bool(parts) and parts[-1].endswith((":", "："))
     return out
+
+
+def snippet(text: str, chars: int = 160) -> str:
+    """A section's first `chars` characters, for a hit's preview."""
+    return text if len(text) <= chars else text[:chars].rstrip() + "…"

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from indexes import knowledge_rag
+from indexes import answering, knowledge_rag
 from indexes.knowledge_rag import KnowledgeIndex, make_embed_model
 from knowledge.language import detect_language
 from knowledge.schema import Bilingual, Section
@@ -152,7 +152,7 @@ def test_the_stating_section_is_chosen_from_the_whole_article_not_the_first_hit(
     first = index.search("女性每天最少吃多少千卡", 1, gate=False, lang="zh")[0]
     assert first.section == "热量下限"  # the hit the old pool-first rule would have answered with
     query = "每天热量缺口多少"
-    chosen = index._stating_section(first, set(bm25.tokenize(query)), knowledge_rag.asked_quantity(query))
+    chosen = index.composer.stating_section([first], set(bm25.tokenize(query)), knowledge_rag.asked_quantity(query))
     assert chosen.section == "缺口大小" and "500-1000千卡" in chosen.text
 
 
@@ -200,11 +200,11 @@ def test_the_best_matching_sentence_leads_and_title_words_do_not_decide(built):
     index, _ = built
     text = "Creatine: take 3-5 g a day in split doses. Caffeine: 3-6 mg per kg before exercise."
     q = {"caffeine", "dose", "before"}
-    assert index._best_sentences(text, q)[0].startswith("Caffeine")    # best first, not text order
-    assert index._best_sentences("Intro:\nCaffeine before exercise.", q) == ["Intro:", "Caffeine before exercise."]
-    full = index._weight(q, {"caffeine"})
-    assert full > 0 and index._weight(q, {"caffeine"}, frozenset({"caffeine"})) == pytest.approx(
-        knowledge_rag.TOPIC_WEIGHT * full)
+    assert index.composer.best_sentences(text, q)[0].startswith("Caffeine")    # best first, not text order
+    assert index.composer.best_sentences("Intro:\nCaffeine before exercise.", q) == ["Intro:", "Caffeine before exercise."]
+    full = index.composer.weight(q, {"caffeine"})
+    assert full > 0 and index.composer.weight(q, {"caffeine"}, frozenset({"caffeine"})) == pytest.approx(
+        answering.TOPIC_WEIGHT * full)
 
 
 def test_the_answer_leads_with_its_best_sentence_in_bold_and_cites_only_what_it_quotes(tmp_path, monkeypatch):

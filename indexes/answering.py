@@ -1,0 +1,163 @@
+"""Lead-first answers from retrieved knowledge sections: what a user reads, not a list of extracts.
+
+Why this shape:
+- The answer opens with the one sentence that answers (bold): when the question asks for an amount (g/kg,
+  %, minutes, kcal, sets…) the section stating that kind of amount leads, chosen from every section of the
+  retrieved articles, not only the retrieved sections (`indexes.quoting` says which amount is asked).
+- Then the why: the lead section's next on-topic sentence and the other sections' best sentences that share
+  a word with the question, each marked [n], then a Sources list naming article, section and reference.
+- Sentence weights are the BM25 IDF of the words a sentence shares with the question, with an article's
+  own title words down-weighted (every sentence of the protein article is about protein), so the words that
+  tell its sentences apart decide.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+
+from knowledge.language import CJK as _CJK
+
+from . import bm25
+from .quoting import DIGIT, snippet, split_asked, units
+
+TOPIC_WEIGHT = 0.25      # a title word's share when choosing among one article's sections and sentences
+# A single Chinese character's share of a word, in the knowledge gate's BM25 and in sentence weights:
+# characters are there to half-match typos (握推/卧推), but off-topic questions share common ones with
+# everything (红烧肉: 肉).
+CHAR_WEIGHT = 0.2
+POOL_ARTICLES = 1        # retrieved articles whose sections may state the asked amount and lead
+# Another article's stating section leads only when it shares this much more query-term weight with the
+# question than the best one of the top article (its cross-check is weaker evidence than rank 1)
+POOL_MARGIN = 1.5
+# An article's own disclaimer line answers nothing (every reply carries its own)
+_DISCLAIMER = re.compile(r"not\s+(?:a\s+)?(?:substitute\s+for\s+)?medical\s+advice|不构成医疗建议|仅供参考", re.I)
+NOT_FOUND = {
+    "en": "I could not find this in the knowledge base, so I will not guess. Try rephrasing, or ask about "
+          "training, nutrition, recovery or safety.",
+    "zh": "知识库中没有找到相关内容，我不做猜测。可以换个说法，或询问训练、营养、恢复或安全方面的问题。",
+}
+SOURCES = {"en": "Sources:", "zh": "来源："}
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    found: bool
+    lang: str
+    citations: list[dict] = field(default_factory=list)
+    hits: list = field(default_factory=list)
+
+
+class Composer:
+    """Writes answers over one index's sections: `by_doc` maps (doc_id, lang) to an article's sections in
+    order, `tokens` a section's node id to its token set, `ranker` gives the IDF of a token."""
+
+    def __init__(self, ranker: bm25.BM25, by_doc: dict, tokens: dict[str, set[str]]):
+        self._bm25, self._by_doc, self._tokens = ranker, by_doc, tokens
+        self._topics: dict[tuple[str, str], frozenset[str]] = {}
+        self._sentence_tokens: dict[str, set[str]] = {}  # sentence -> its tokens, filled as answers quote them
+
+    def compose(self, query: str, hits: list, lang: str, k: int = 3) -> Answer:
+        """The lead-first answer to `query` from `hits` (best first, in `lang`), with numbered citations."""
+        if not hits:
+            return Answer(NOT_FOUND[lang], False, lang)
+        quantity, content = split_asked(self._bm25.correct(query))
+        q_tokens = set(bm25.tokenize(content))
+        if quantity is not None:  # the section stating the asked amount answers first
+            stating = self.stating_section(hits, q_tokens, quantity)
+            if stating is not None:
+                hits = [stating] + [h for h in hits if (h.doc_id, h.section) != (stating.doc_id, stating.section)]
+        hits = hits[:k]
+        joiner = "" if lang == "zh" else " "
+        topic0 = self.topic(hits[0].doc_id, hits[0].lang)
+        lead = self.best_sentences(hits[0].text, q_tokens, quantity, topic0)
+        if len(lead) > 1 and lead[0].endswith((":", "：")):   # a lead-in line and its list lead together
+            lead = [joiner.join(lead)]
+        w0 = self.weight(q_tokens, self.sentence_set(lead[0]), topic0)   # a second sentence must be about as on-topic
+        lead = lead[:1] + [x for x in lead[1:] if self.weight(q_tokens, self.sentence_set(x), topic0) >= 0.5 * w0 > 0
+                           or (quantity is not None and quantity.search(x))]   # ...or state the asked amount
+        used, parts = [hits[0]], [f"**{lead[0]}**" + "".join(joiner + x for x in lead[1:]) + " [1]"]
+        for hit in hits[1:]:
+            topic = self.topic(hit.doc_id, hit.lang)
+            best = joiner.join(self.best_sentences(hit.text, q_tokens, quantity, topic, n=2))
+            if best and best not in lead and self.weight(q_tokens, self.sentence_set(best), topic) > 0:
+                used.append(hit)
+                parts.append(f"{best} [{len(used)}]")
+        lines = [parts[0], "", " ".join(parts[1:])] if len(parts) > 1 else [parts[0]]
+        cites = [{"n": n, "doc_id": h.doc_id, "title": h.title, "section": h.section, "sources": list(h.sources)}
+                 for n, h in enumerate(used, 1)]
+        lines += ["", SOURCES[lang]]
+        for c in cites:
+            src = f" ({c['sources'][0]})" if c["sources"] else ""
+            lines.append(f"[{c['n']}] {c['title']} — {c['section']}{src}")
+        return Answer("\n".join(lines), True, lang, cites, hits)
+
+    def stating_section(self, hits: list, q_tokens: set[str], quantity: re.Pattern):
+        """The section that states the asked kind of amount and shares the most query-term weight with the
+        question, as a hit: searched over every section of the top hit's article and, when that article
+        states no such amount or another retrieved article's statement matches the question POOL_MARGIN
+        times better, of the next retrieved articles (up to POOL_ARTICLES); None when none states it."""
+        top = hits[0]
+        articles = list(dict.fromkeys((h.doc_id, h.lang) for h in hits))[:POOL_ARTICLES]
+        best = [self._stating_in(doc, q_tokens, quantity) for doc in articles]
+        chosen = best[0]
+        for other in best[1:]:
+            if other is not None and (chosen is None or other[0][0] > POOL_MARGIN * chosen[0][0]):
+                chosen = other
+        if chosen is None:
+            return None
+        p = chosen[1]
+        rank = next((h for h in hits if h.doc_id == p.doc_id), top)   # its article's scores, for the record
+        return dataclasses.replace(rank, section=p.section, text=p.text, snippet=snippet(p.text), lang=p.lang,
+                                   title=p.title, sources=p.sources)
+
+    def _stating_in(self, doc: tuple[str, str], q_tokens: set[str], quantity: re.Pattern):
+        """((sentence weight, section weight), section) of one article's best section stating the amount."""
+        best = None
+        for p in self._by_doc.get(doc, ()):
+            stating = [u for u in units(p.text) if quantity.search(u)]
+            if not stating:
+                continue
+            topic = self.topic(p.doc_id, p.lang)
+            w = (max(self.weight(q_tokens, self.sentence_set(u), topic) for u in stating),
+                 self.weight(q_tokens, self._tokens[p.node_id], topic))
+            if best is None or w > best[0]:
+                best = (w, p)
+        return best
+
+    def best_sentences(self, text: str, q_tokens: set[str], quantity: re.Pattern | None = None,
+                       topic: frozenset[str] = frozenset(), n: int = 2) -> list[str]:
+        """The n sentences of a section that answer best: one stating the asked amount first, then any number,
+        then query-term weight; a lead-in line stays before the list it introduces."""
+        sentences = [u for u in units(text) if not _DISCLAIMER.search(u)] or units(text)
+
+        def weight(s: str) -> float:
+            stated = 0.0 if quantity is None else 1000.0 if quantity.search(s) else 100.0 if DIGIT.search(s) else 0.0
+            return stated + self.weight(q_tokens, self.sentence_set(s), topic)
+        order = sorted(range(len(sentences)), key=lambda i: (-weight(sentences[i]), i))[:n]
+        if len(order) > 1 and order[1] == order[0] - 1 and sentences[order[1]].endswith((":", "：")):
+            order.sort()
+        return [sentences[i] for i in order]
+
+    def weight(self, q_tokens: set[str], tokens: set[str], topic: frozenset[str] = frozenset()) -> float:
+        """Query-term weight a text shares with the question: the summed IDF of the shared tokens, single
+        Chinese characters at CHAR_WEIGHT and the article's title words (`topic`, which every section of it
+        is about: 蛋白质 in the protein article) at TOPIC_WEIGHT."""
+        return sum(self._bm25.idf(t) * (CHAR_WEIGHT if len(t) == 1 and _CJK.match(t) else
+                                        TOPIC_WEIGHT if t in topic else 1.0) for t in q_tokens & tokens)
+
+    def topic(self, doc_id: str, lang: str) -> frozenset[str]:
+        """The tokens of an article's title in one language."""
+        got = self._topics.get((doc_id, lang))
+        if got is None:
+            first = self._by_doc.get((doc_id, lang))
+            got = self._topics[(doc_id, lang)] = frozenset(bm25.tokenize(first[0].title) if first else ())
+        return got
+
+    def sentence_set(self, sentence: str) -> set[str]:
+        """Tokens of a sentence, cached: the same article sentences are quoted again and again."""
+        got = self._sentence_tokens.get(sentence)
+        if got is None:
+            got = self._sentence_tokens[sentence] = set(bm25.tokenize(sentence))
+        return got
