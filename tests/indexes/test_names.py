@@ -2,6 +2,7 @@
 import pytest
 import yaml
 
+from indexes.name_text import inside_word_starts, norm_en, pinyin
 from indexes.names import ALIASES, NameMatcher
 from knowledge import load_knowledge
 
@@ -117,22 +118,9 @@ def test_a_scattered_name_does_not_take_a_word_of_a_phrase(matcher):
     assert top(matcher, "incline bench press with dumbbells") == "incline_dumbbell_press"
 
 
-def test_a_named_tool_picks_the_exercise_done_on_it(matcher):
-    # the captain's chair is the catalog's leg raise tower: its dip, not the parallel bar one
-    assert top(matcher, "dips on the captains chair") == "tower_dip"
-    assert top(matcher, "captain's chair") == "captains_chair_knee_raise"
-    assert top(matcher, "dips") == "parallel_bar_dip"
-
-
 def test_a_glued_name_offers_the_variants_of_the_spaced_one(matcher):
     head, found = matcher.variants("harder pushup, one hand", "push_up")
     assert head == "push up" and "one_arm_push_up" in {i for i, _ in found}
-
-
-def test_a_tool_picks_the_only_exercise_of_the_same_kind_done_on_it(matcher):
-    # no name of the ball back extension holds 'superman'; it is the one hinge for the lower back on the ball
-    assert top(matcher, "superman on a swiss ball") == "stability_ball_back_extension"
-    assert top(matcher, "superman") == "superman"
 
 
 def test_two_words_of_a_name_far_apart_name_nothing(matcher):
@@ -145,11 +133,8 @@ def test_a_name_written_as_one_phrase_wins_a_tie_with_scattered_words(matcher):
     assert top(matcher, "side planks on my elbow") == "side_plank"
 
 
-def test_a_tool_beside_an_exercise_already_done_on_a_tool_is_its_attachment(matcher):
-    assert top(matcher, "绳索下压用直杆") == "triceps_pushdown"  # not the JM press, the barbell's elbow extension
-
-
-def test_among_same_kind_exercises_on_the_tool_the_closest_name_wins(matcher):
-    assert top(matcher, "跪着做的高位下拉 用弹力带") == "band_lat_pulldown"  # shares 下拉; the assisted pull-up nothing
-    # a glued name in the request still names the exercise whose own name is written glued
-    assert top(matcher, "straight arm cable pulldown for lats") == "straight_arm_pulldown"
+def test_requests_are_read_by_stems_and_toneless_pinyin():
+    assert norm_en("DB curls", {"db": "dumbbell"}) == ["dumbbell", "curl"]
+    assert pinyin("深敦") == pinyin("深蹲") and pinyin("挺生") == pinyin("挺身")  # tones, sh/s and -ng/-n dropped
+    assert pinyin("深蹲") != pinyin("卧推")
+    assert inside_word_starts("胸前深蹲") == frozenset({1})  # 胸|前 is one word: no name starts at 前

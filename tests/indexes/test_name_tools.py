@@ -1,0 +1,38 @@
+"""indexes.name_tools: a named exercise plus a tool the request adds picks the variant done on that tool."""
+import pytest
+
+from indexes.names import NameMatcher
+from knowledge import load_knowledge
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return NameMatcher(load_knowledge(validate=False))
+
+
+def top(matcher, query):
+    found = matcher.match(query)
+    return found[0][0] if found else None
+
+
+def test_a_named_tool_picks_the_exercise_done_on_it(matcher):
+    # the captain's chair is the catalog's leg raise tower: its dip, not the parallel bar one
+    assert top(matcher, "dips on the captains chair") == "tower_dip"
+    assert top(matcher, "captain's chair") == "captains_chair_knee_raise"
+    assert top(matcher, "dips") == "parallel_bar_dip"
+
+
+def test_a_tool_picks_the_only_exercise_of_the_same_kind_done_on_it(matcher):
+    # no name of the ball back extension holds 'superman'; it is the one hinge for the lower back on the ball
+    assert top(matcher, "superman on a swiss ball") == "stability_ball_back_extension"
+    assert top(matcher, "superman") == "superman"
+
+
+def test_a_tool_beside_an_exercise_already_done_on_a_tool_is_its_attachment(matcher):
+    assert top(matcher, "绳索下压用直杆") == "triceps_pushdown"  # not the JM press, the barbell's elbow extension
+
+
+def test_among_same_kind_exercises_on_the_tool_the_closest_name_wins(matcher):
+    assert top(matcher, "跪着做的高位下拉 用弹力带") == "band_lat_pulldown"  # shares 下拉; the assisted pull-up nothing
+    # a glued name in the request still names the exercise whose own name is written glued
+    assert top(matcher, "straight arm cable pulldown for lats") == "straight_arm_pulldown"
