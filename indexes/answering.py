@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from knowledge.language import CJK as _CJK
 
 from . import bm25
-from .quoting import DIGIT, snippet, split_asked, units
+from .quoting import Amount, snippet, split_asked, states_number, units
 
 TOPIC_WEIGHT = 0.25      # a title word's share when choosing among one article's sections and sentences
 # A single Chinese character's share of a word, in the knowledge gate's BM25 and in sentence weights:
@@ -93,7 +93,7 @@ class Composer:
             lines.append(f"[{c['n']}] {c['title']} — {c['section']}{src}")
         return Answer("\n".join(lines), True, lang, cites, hits)
 
-    def stating_section(self, hits: list, q_tokens: set[str], quantity: re.Pattern):
+    def stating_section(self, hits: list, q_tokens: set[str], quantity: Amount):
         """The section that states the asked kind of amount and shares the most query-term weight with the
         question, as a hit: searched over every section of the top hit's article and, when that article
         states no such amount or another retrieved article's statement matches the question POOL_MARGIN
@@ -112,7 +112,7 @@ class Composer:
         return dataclasses.replace(rank, section=p.section, text=p.text, snippet=snippet(p.text), lang=p.lang,
                                    title=p.title, sources=p.sources)
 
-    def _stating_in(self, doc: tuple[str, str], q_tokens: set[str], quantity: re.Pattern):
+    def _stating_in(self, doc: tuple[str, str], q_tokens: set[str], quantity: Amount):
         """((sentence weight, section weight), section) of one article's best section stating the amount."""
         best = None
         for p in self._by_doc.get(doc, ()):
@@ -126,14 +126,14 @@ class Composer:
                 best = (w, p)
         return best
 
-    def best_sentences(self, text: str, q_tokens: set[str], quantity: re.Pattern | None = None,
+    def best_sentences(self, text: str, q_tokens: set[str], quantity: Amount | None = None,
                        topic: frozenset[str] = frozenset(), n: int = 2) -> list[str]:
         """The n sentences of a section that answer best: one stating the asked amount first, then any number,
         then query-term weight; a lead-in line stays before the list it introduces."""
         sentences = [u for u in units(text) if not _DISCLAIMER.search(u)] or units(text)
 
         def weight(s: str) -> float:
-            stated = 0.0 if quantity is None else 1000.0 if quantity.search(s) else 100.0 if DIGIT.search(s) else 0.0
+            stated = 0.0 if quantity is None else 1000.0 if quantity.search(s) else 100.0 if states_number(s) else 0.0
             return stated + self.weight(q_tokens, self.sentence_set(s), topic)
         order = sorted(range(len(sentences)), key=lambda i: (-weight(sentences[i]), i))[:n]
         if len(order) > 1 and order[1] == order[0] - 1 and sentences[order[1]].endswith((":", "：")):

@@ -26,23 +26,63 @@ QUANTITIES = [
 ]
 DIGIT = re.compile(r"\d")
 
+# Citation years are no amounts: "Hall & Guo 2017", "(2018)", "WHO 2020 guidelines", "2018年的荟萃分析" state no
+# quantity a "how many / 多少" question asks. A year-like number (19xx/20xx as four digits) with no unit after
+# it is blanked when it sits in a citation-looking span: in brackets, after an author (a capitalised word
+# within a sentence or an acronym, "et al.", "&", 等) or a date preposition, or before a publication word
+# (review, guidelines, 年, 版, 指南).
+# "2000 kcal" keeps its unit and "2,000 calories" is not four bare digits, so both still count.
+_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?:[a-c](?![a-z]))?(?![\d]|[.,]\d)")
+_UNIT_AFTER = re.compile(r"\s*(?:kcal|kj|cal(?:orie)?s?\b|k?g\b|mg\b|ml\b|mcg|μg|iu\b|l\b|steps?\b|min|hours?\b|h\b"
+                         r"|reps?\b|sets?\b|%|千卡|大卡|卡|千焦|克|毫克|公斤|千克|毫升|升|步|分钟|小时|次|组|个|米)", re.I)
+_OPEN_BRACKET = re.compile(r"[(（\[《【][^)）\]》】]*$")
+_AUTHOR_BEFORE = re.compile(r"(?:\bet al\.?|(?<=[\w,;:)&] )[A-Z][\w'’\-]*|\b[A-Z]{2,}[\w'’\-]*|&|等|\b(?:in|since|until)\b),?\s*$")
+_PUBLICATION_AFTER = re.compile(r"\s*(?:[)）\]》】;；]|年|版|(?:研究|综述|指南|共识|荟萃)|(?:[a-z]+\s+){0,3}(?:review|meta-analys[ie]s"
+                                r"|stud(?:y|ies)|trial|guidelines?|position stand|consensus|report|survey)\b)", re.I)
+
+
+def mask_citations(text: str) -> str:
+    """The text with citation years blanked (same length, so match positions still line up)."""
+    def blank(m: re.Match) -> str:
+        before, after = text[:m.start()], text[m.end():]
+        if _UNIT_AFTER.match(after):
+            return m.group()
+        cited = _OPEN_BRACKET.search(before) or _AUTHOR_BEFORE.search(before) or _PUBLICATION_AFTER.match(after)
+        return " " * len(m.group()) if cited else m.group()
+    return _YEAR.sub(blank, text)
+
+
+class Amount:
+    """The pattern of an asked kind of amount, searched with citation years blanked (`mask_citations`)."""
+
+    def __init__(self, pattern: str):
+        self.pattern = re.compile(pattern, re.I)
+
+    def search(self, text: str) -> re.Match | None:
+        return self.pattern.search(mask_citations(text))
+
+
+def states_number(text: str) -> bool:
+    """Whether a sentence states any number other than a citation year."""
+    return bool(DIGIT.search(mask_citations(text)))
+
 # An amount the question states ("80 kg for 5 reps", "每天吃800大卡") is given, not asked for.
 _GIVEN = re.compile(_NUM + r"(?:[a-z%]+|分钟|小时|千卡|大卡|公斤|毫克|[\u4e00-\u9fff])?")
 
 
-def asked_quantity(query: str) -> re.Pattern | None:
+def asked_quantity(query: str) -> Amount | None:
     """The pattern of the amount a question asks for (first, most specific match), or None."""
     return split_asked(query)[0]
 
 
-def split_asked(query: str) -> tuple[re.Pattern | None, str]:
+def split_asked(query: str) -> tuple[Amount | None, str]:
     """(pattern of the asked amount or None, the question without the words that ask for it): "how long"
     or "多久" is no content to match sentences on."""
     q = (query or "").lower()
     given = _GIVEN.sub(" ", q)
     for asked, stated in QUANTITIES:
         if re.search(asked, given):
-            return re.compile(stated, re.I), re.sub(asked, " ", q)
+            return Amount(stated), re.sub(asked, " ", q)
     return None, q
 
 

@@ -1,0 +1,40 @@
+"""What counts as a stated amount: citation years do not answer a 'how many / 多少' question, real amounts do."""
+import pytest
+
+from indexes.quoting import asked_quantity, mask_citations, states_number, units
+
+
+@pytest.mark.parametrize("text", ["Low-carb and low-fat lose the same fat (Hall & Guo 2017).",
+                                  "Hall & Guo 2017 found no difference at matched calories.",
+                                  "Morton et al. 2018 pooled many trials.", "The DIETFITS trial (2018) compared them.",
+                                  "WHO 2020 guidelines agree.", "A 2023 meta-analysis agrees.",
+                                  "2018年的一项荟萃分析（Morton等）也这样认为。", "《中国居民膳食指南(2022)》建议适量。",
+                                  "The rule was dropped in 2020."])
+def test_a_citation_year_is_not_the_amount_a_how_many_question_asks(text):
+    for query in ("how many carbs can I eat", "碳水吃多少"):
+        assert not asked_quantity(query).search(text)
+    assert not states_number(text)
+
+
+@pytest.mark.parametrize("text", ["Most adults need about 2000 kcal a day.", "About 2,000 calories a day suits many.",
+                                  "Eat 2000 a day.", "按每天2000千卡计算。", "Walk 6000 steps.",
+                                  "Aim for 225-325 g of carbs."])
+def test_real_amounts_still_answer_a_how_many_question(text):
+    assert asked_quantity("how many calories a day").search(text) or asked_quantity("how many").search(text)
+    assert asked_quantity("多少").search(text) and states_number(text)
+
+
+def test_masking_keeps_positions_and_units_after_a_year():
+    text = "Hall & Guo 2017 (2018): 2000 kcal"
+    masked = mask_citations(text)
+    assert len(masked) == len(text) and "2017" not in masked and "2018" not in masked and "2000 kcal" in masked
+
+
+def test_asked_kcal_still_finds_a_kcal_amount_beside_a_citation():
+    sentence = "At matched calories (Hall & Guo 2017), a 500 kcal deficit loses about 0.5 kg a week."
+    assert asked_quantity("how many calories deficit").search(sentence)
+    assert not asked_quantity("how many calories deficit").search("Hall & Guo 2017 found no difference.")
+
+
+def test_quotable_units_split_sentences_but_not_decimals():
+    assert units("Eat 1.6 g/kg. Then rest.") == ["Eat 1.6 g/kg.", "Then rest."]
