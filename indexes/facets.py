@@ -216,14 +216,15 @@ class FacetMatcher:
         """Named exercise ids, with the variant the rest of the request describes first: '深蹲' + 壶铃 ->
         goblet squat, 'push up with one hand' -> one-arm push-up. `named` is indexes.names' [(id, score)],
         `variants(id)` its (name used, [(variant, its own name has it)]). Facets the names themselves
-        carry (坐 in 坐姿划船) do not count; a variant leads only when it matches more of the rest than the
-        first named exercise (ties: a variant of the better name match, one whose own name has the name,
+        carry (坐 in 坐姿划船) do not count. Siblings (same pattern and main muscle, another name) compete
+        when they hold a position the request asks and the named one lacks ('hamstring curl … sitting').
+        A variant leads only when it matches more of the rest than the first named exercise (ties: a variant of the better name match, one whose own name has the name,
         one of the same movement pattern, then the canonical one)."""
         ids = [i for i, _ in named]
         if not named:
             return ids
         cands: dict[str, tuple[float, bool]] = {}
-        heads = []
+        heads, siblings = [], []
         for base, score in named:
             if score < NAMED_SHARE * named[0][1]:
                 continue
@@ -237,12 +238,16 @@ class FacetMatcher:
                     if any(f in fs for f in tool):
                         cands.setdefault(v, (score, False))
             if head:  # the best name the request uses: only its variants ('rdl … my back' stays an RDL)
+                siblings = [v for v in self.facets if v not in cands and self._kind(v) == self._kind(base)]
                 break
         said_by_names = {g for h in heads if h for g in self.describe(h)}
         groups = [g for g in self.describe(query) if g not in said_by_names]
         if not groups or not cands:
             return ids
         ref = next((i for i, h in zip((i for i, sc in named if sc >= NAMED_SHARE * named[0][1]), heads) if h), ids[0])
+        for v in siblings:  # same pattern and main muscle, another name: when it holds a position the named one lacks
+            if any(all(f[0] == "pos" for f in g) and self._credit(v, g) and not self._credit(ref, g) for g in groups):
+                cands[v] = (0.0, False)
         pattern = self.kb.exercises[ref].pattern
         scored = {v: self.score(v, groups)[0] + self._level_bonus(v, ref, groups) for v in cands if v in self.facets}
         best = min(scored, key=lambda v: (-scored[v], -cands[v][0], not cands[v][1],
@@ -257,6 +262,15 @@ class FacetMatcher:
         if not leads:
             return ids
         return [best] + [n for n in ids if n != best]
+
+    def _credit(self, ex_id: str, group: frozenset) -> float:
+        """What an exercise earns for one facet group (0: it has none of the group's facets)."""
+        return max((self.facets[ex_id].get(f, 0.0) for f in group), default=0.0)
+
+    def _kind(self, ex_id: str) -> tuple:
+        """What an exercise trains and how: movement pattern and main muscle."""
+        ex = self.kb.exercises[ex_id]
+        return ex.pattern, tuple(ex.primary_muscles[:1])
 
     def _level_bonus(self, ex_id: str, ref: str, groups: list[frozenset]) -> float:
         """LEVEL_WEIGHT for an exercise a level or more easier ('easier', 太难) or harder (进阶) than the named

@@ -15,9 +15,10 @@ Why this shape:
 - Search fuses vector ranks with BM25 ranks of the names and of the steps (reciprocal rank fusion)
   after correcting misspelt English words against the caption vocabulary; the steps ranking, with
   everyday words mapped to the steps' words (indexes.names), serves requests that describe a movement
-  instead of naming it. What a request describes (indexes.facets: tool, muscle, body position, motion,
-  matched against the catalog's equipment, muscles, pattern and first steps) adds its own score, and
-  lets a description through the relevance floor. Named exercises (indexes.names) lead, the variant the
+  instead of naming it, and its score (not only its rank) tells apart exercises of the same facets.
+  What a request describes (indexes.facets: tool, muscle, body position, motion, matched against the
+  catalog's equipment, muscles, pattern and first steps) adds its own score, and lets a description
+  through the relevance floor. Named exercises (indexes.names) lead, the variant the
   rest of the request describes first ("深蹲" + 壶铃 -> goblet squat); an exact clip / exercise id skips search.
 """
 from __future__ import annotations
@@ -51,6 +52,10 @@ RERANK_WEIGHT = 0.06
 # when no caption is close (descriptions rarely are); a lone 'sit' or '推' is not.
 FACET_WEIGHT = 0.3
 FACET_GATE = 2
+# The steps ranking (how each exercise is done) adds STEPS_WEIGHT x its BM25 score / the best one: a described
+# movement ('push the pad with your shins', '门框上挂毛巾') is told apart by the words of its steps, which a rank
+# in the fusion alone weighs no more than a caption's.
+STEPS_WEIGHT = 0.05
 # Relevance floor (measured on the off-topic queries of bench/retrieval_eval.jsonl): a request is
 # about the library when the best caption cosine reaches HI, or reaches LO while the top clips' names
 # are at least MIN_COVERAGE mentioned by the query. MiniLM maps any Chinese text to [UNK] (cosine 1.0
@@ -231,9 +236,11 @@ class GifLibrary:
         elif method == "bm25":
             ranked = keyword
         else:
-            how = [ids[i] for i, _ in self._how.search(described, CANDIDATES)]
-            fused = bm25.rrf([vector_rank, [cid for cid, _ in keyword], how])
+            steps = self._how.search(described, CANDIDATES)
+            fused = bm25.rrf([vector_rank, [cid for cid, _ in keyword], [ids[i] for i, _ in steps]])
             if method == "rerank":
+                for i, score in steps:
+                    fused[ids[i]] += STEPS_WEIGHT * score / steps[0][1]
                 facets = self._facet_matcher().rank(groups, CANDIDATES)
                 top = facets[0][1] if facets else 1.0
                 for cid, score, _ in facets:

@@ -35,7 +35,13 @@ ZH_WEIGHT = 2.5        # a Chinese character carries about as much as 2.5 Latin 
 UNORDERED_PENALTY = 1.5  # words of a name out of order lose to the name written as one phrase (also at one letter more)
 MAX_GAP = 3            # words between the two words of a two-word name found apart ('dips for chest'), at most
 FUZZY_PENALTY = 0.5    # a corrected or homophone match loses to an exact one of the same length
+NEGATORS = frozenset({"anti", "no", "non", "not", "without"})
 _SEGMENT = re.compile(r"[\u3400-\u9fff]+|[a-z0-9']+")
+
+
+def _asked(words: list[str]) -> set[str]:
+    """The words a request asks for: not one after 'anti' / 'no' / 'without' ('anti rotation' asks against it)."""
+    return {w for i, w in enumerate(words) if not (i and words[i - 1] in NEGATORS)}
 
 
 class NameMatcher:
@@ -142,7 +148,7 @@ class NameMatcher:
         name one of whose words belongs to a name written as one phrase with a word only that exercise
         has ('tate press dumbbells': press is Tate's) ranks below that phrase."""
         seq = [self._correct(w) for w in norm_en(text, self.abbrev)]
-        words = set(seq)
+        words = _asked(seq)
         for key, ids in self._multiword:
             if key <= words:
                 if len(key) == 2:  # 'pull the handle to my belly sitting down' names no pull-down
@@ -202,7 +208,7 @@ class NameMatcher:
         head, variants = self.variants(text, ranked[0][0])
         if not head:
             return ranked
-        words = set(norm_en(text, self.abbrev)) - COMMON_EN - set(head.split())
+        words = _asked(norm_en(text, self.abbrev)) - COMMON_EN - set(head.split())
         rest = text.replace(head, " ")
         best = None
         for ex_id, _ in variants:
@@ -218,7 +224,7 @@ class NameMatcher:
     def variants(self, query: str, ex_id: str) -> tuple[str, list[tuple[str, bool]]]:
         """(the name by which the request named `ex_id`, [(exercise id, whether its own catalog name
         contains that name)] for every exercise one of whose names does: 'push up' -> one-arm push-up,
-        深蹲 -> 高脚杯深蹲 (深敦 too); ("", []) when none of its names is in the request."""
+        深蹲 -> 高脚杯深蹲 (深敦 too, and an English name by its words apart); ("", []) when none of its names is in the request."""
         text = (query or "").lower()[:200]
         en_text = f"{self.en_text(text)}|{self.en_text(text, glued=True)} "  # pushup = push up; pulldown kept
         inside = inside_word_starts(text)
@@ -229,6 +235,9 @@ class NameMatcher:
             syll = tuple(pinyin("".join(c for c in text if _CJK.match(c))))
             heads = [n for n in self.names.get(ex_id, ()) if _CJK.search(n) and len(n) >= 2 and any(
                 syll[i:i + len(n)] == tuple(pinyin(n)) for i in range(len(syll) - len(n) + 1))]
+        if not heads:  # named by its words apart ('reverse curls with a barbell': barbell … curl)
+            said = _asked(en_text.split())
+            heads = [n for n in self.names.get(ex_id, ()) if " " in n and not _CJK.search(n) and set(n.split()) <= said]
         if not heads:
             return "", []
         head = max(heads, key=len)

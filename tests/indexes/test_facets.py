@@ -120,3 +120,12 @@ def test_a_word_of_a_facet_phrase_is_no_typo(facets):
 def test_easier_or_harder_picks_a_variant_a_level_that_way(kb, facets, query, expected):
     names = NameMatcher(kb)
     assert facets.prefer_described(query, names.match(query), lambda i: names.variants(query, i))[0] == expected
+
+
+def test_a_sibling_in_the_position_asked_leads_whatever_its_name(kb, facets):
+    # no name of the seated leg curl holds 'hamstring curl', but it trains the same way, sitting
+    names = NameMatcher(kb)
+    pick = lambda q: facets.prefer_described(q, names.match(q), lambda i: names.variants(q, i))[0]  # noqa: E731
+    assert pick("hamstring curl machine sitting") == "seated_leg_curl"
+    assert pick("hamstring curl machine") == "lying_leg_curl"
+    assert pick("one arm dumbbell row on a bench") == "one_arm_dumbbell_row"  # a bench is no position

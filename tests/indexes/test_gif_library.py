@@ -227,3 +227,15 @@ def test_words_the_library_never_uses_keep_a_shared_name_word_out(dirs):
     assert lib._unknown_share("how do i fix my flat tire") > gif_library.MAX_UNKNOWN   # fix, flat, tire
     assert lib._unknown_share("goblet squat") == 0.0
     assert lib._unknown_share("RDL") == 1.0 and lib._unknown_share("深蹲") == 0.0  # named requests are not checked
+
+
+def test_the_words_of_the_steps_tell_apart_exercises_of_the_same_facets(tmp_path, monkeypatch):
+    # seated, machine, knees: the hip adduction machine and its siblings all have them; 'squeeze the pads
+    # together' is in its steps alone
+    from knowledge import load_knowledge
+
+    lib = GifLibrary(load_knowledge(validate=False), HashEmbedder(), tmp_path / "i", tmp_path / "g")
+    query = "sit on the machine and squeeze the pads together with my knees"
+    assert lib.search(query, 1, gate=False)[0][0].id == "machine_hip_adduction"
+    monkeypatch.setattr(gif_library, "STEPS_WEIGHT", 0.0)
+    assert lib.search(query, 1, gate=False)[0][0].id != "machine_hip_adduction"

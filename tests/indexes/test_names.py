@@ -138,3 +138,15 @@ def test_requests_are_read_by_stems_and_toneless_pinyin():
     assert pinyin("深敦") == pinyin("深蹲") and pinyin("挺生") == pinyin("挺身")  # tones, sh/s and -ng/-n dropped
     assert pinyin("深蹲") != pinyin("卧推")
     assert inside_word_starts("胸前深蹲") == frozenset({1})  # 胸|前 is one word: no name starts at 前
+
+
+def test_a_name_by_its_words_apart_offers_its_variants(matcher):
+    assert matcher.variants("reverse curls with a barbell", "barbell_curl")[0] == "barbell curl"
+    assert top(matcher, "reverse curls with a barbell") == "reverse_barbell_curl"
+    assert top(matcher, "curls with a barbell") == "barbell_curl"
+
+
+def test_a_word_asked_against_names_nothing(matcher):
+    # 'anti rotation' is the Pallof press itself, not its rotating variant
+    assert top(matcher, "pallof press anti rotation with a cable") == "cable_pallof_press"
+    assert top(matcher, "pallof press with rotation") == "cable_pallof_press_rotation"
