@@ -240,7 +240,8 @@ class FacetMatcher:
             if head:  # the best name the request uses: only its variants ('rdl … my back' stays an RDL)
                 siblings = [v for v in self.facets if v not in cands and self._kind(v) == self._kind(base)]
                 break
-        said_by_names = {g for h in heads if h for g in self.describe(h)}
+        spellings = {h[:i] + h[i + 1:] if h[i] == " " else h for h in heads if h for i in range(len(h))}  # lat pull down = lat pulldown
+        said_by_names = {g for h in spellings for g in self.describe(h)}
         groups = [g for g in self.describe(query) if g not in said_by_names]
         if not groups or not cands:
             return ids

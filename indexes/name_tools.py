@@ -79,7 +79,7 @@ class ToolRefiner:
         """'dips on the captain's chair': a named exercise plus a catalog tool it is not done on -> the
         exercise holding that name that is done on it (shortest name) first, else the only one of the same
         pattern and main muscle done on it ('superman on a swiss ball' -> ball back extension, 'sldl with
-        dumbbells'), except for a cable exercise, whose bar or rope is its handle (绳索下压用直杆). A name that is
+        dumbbells'; of several, the one the request also names, else the closest name), except for a cable exercise, whose bar or rope is its handle (绳索下压用直杆). A name that is
         itself a tool's name (captain's chair) hands over to the next name the request uses."""
         en_text = self.names.en_text(text)
         for ex_id, _ in ranked[:3]:
@@ -92,7 +92,8 @@ class ToolRefiner:
             cands = [i for i, _ in holders if i != ex_id and self.kit.get(i, frozenset()) & said]
             if not cands and "cable_machine" not in self.kit.get(ex_id, ()):  # a bar beside a cable is its handle
                 cands = [i for i, kit in self.kit.items() if kit & said and self.kind[i] == self.kind[ex_id]]
-                cands = cands if len(cands) == 1 else self._closest_name(ex_id, cands)
+                named = [i for i, _ in ranked if i in cands]  # one the request also names ('bicep curls on the cable')
+                cands = cands if len(cands) == 1 else named[:1] or self._closest_name(ex_id, cands)
             if not cands:
                 return ranked
             best = min(cands, key=lambda i: (len(self.names.own[i][0]), i))

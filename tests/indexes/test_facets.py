@@ -129,3 +129,10 @@ def test_a_sibling_in_the_position_asked_leads_whatever_its_name(kb, facets):
     assert pick("hamstring curl machine sitting") == "seated_leg_curl"
     assert pick("hamstring curl machine") == "lying_leg_curl"
     assert pick("one arm dumbbell row on a bench") == "one_arm_dumbbell_row"  # a bench is no position
+
+
+def test_a_name_written_glued_or_spaced_says_the_same_tool(kb, facets):
+    # 'lat pulldown' is the name the request used, so its machine is no facet the band version lacks
+    names = NameMatcher(kb)
+    query = "lat pulldown but with a resistance band"
+    assert facets.prefer_described(query, names.match(query), lambda i: names.variants(query, i))[0] == "band_lat_pulldown"

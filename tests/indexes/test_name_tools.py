@@ -36,3 +36,8 @@ def test_among_same_kind_exercises_on_the_tool_the_closest_name_wins(matcher):
     assert top(matcher, "跪着做的高位下拉 用弹力带") == "band_lat_pulldown"  # shares 下拉; the assisted pull-up nothing
     # a glued name in the request still names the exercise whose own name is written glued
     assert top(matcher, "straight arm cable pulldown for lats") == "straight_arm_pulldown"
+
+
+def test_of_several_same_kind_exercises_on_the_tool_the_one_the_request_also_names_wins(matcher):
+    # 'bicep curl' is the dumbbell curl; on the cable three curls train the same way, 'cable … curl' names one
+    assert top(matcher, "bicep curls on the cable") == "cable_curl"
