@@ -26,10 +26,11 @@ TOPIC_WEIGHT = 0.25      # a title word's share when choosing among one article'
 # characters are there to half-match typos (握推/卧推), but off-topic questions share common ones with
 # everything (红烧肉: 肉).
 CHAR_WEIGHT = 0.2
-POOL_ARTICLES = 1        # retrieved articles whose sections may state the asked amount and lead
-# Another article's stating section leads only when it shares this much more query-term weight with the
-# question than the best one of the top article (its cross-check is weaker evidence than rank 1)
-POOL_MARGIN = 1.5
+# Retrieved articles, in rank order, whose sections may state the asked amount: the top article's own
+# statement leads when it has one (rank is the better evidence of topic than shared words); otherwise the
+# first of the next ones that states it (a warm-up question whose top article only says "warm up first" is
+# answered by the next article's "5-10 minutes")
+POOL_ARTICLES = 3
 # An article's own disclaimer line answers nothing (every reply carries its own)
 _DISCLAIMER = re.compile(r"not\s+(?:a\s+)?(?:substitute\s+for\s+)?medical\s+advice|不构成医疗建议|仅供参考", re.I)
 NOT_FOUND = {
@@ -94,23 +95,17 @@ class Composer:
         return Answer("\n".join(lines), True, lang, cites, hits)
 
     def stating_section(self, hits: list, q_tokens: set[str], quantity: Amount):
-        """The section that states the asked kind of amount and shares the most query-term weight with the
-        question, as a hit: searched over every section of the top hit's article and, when that article
-        states no such amount or another retrieved article's statement matches the question POOL_MARGIN
-        times better, of the next retrieved articles (up to POOL_ARTICLES); None when none states it."""
-        top = hits[0]
-        articles = list(dict.fromkeys((h.doc_id, h.lang) for h in hits))[:POOL_ARTICLES]
-        best = [self._stating_in(doc, q_tokens, quantity) for doc in articles]
-        chosen = best[0]
-        for other in best[1:]:
-            if other is not None and (chosen is None or other[0][0] > POOL_MARGIN * chosen[0][0]):
-                chosen = other
-        if chosen is None:
-            return None
-        p = chosen[1]
-        rank = next((h for h in hits if h.doc_id == p.doc_id), top)   # its article's scores, for the record
-        return dataclasses.replace(rank, section=p.section, text=p.text, snippet=snippet(p.text), lang=p.lang,
-                                   title=p.title, sources=p.sources)
+        """The section stating the asked kind of amount, as a hit: of the top hit's article, every section
+        (not only the retrieved ones), the one whose stating sentence shares the most query-term weight with
+        the question; when that article states no such amount, the same from the next retrieved article
+        that does (up to POOL_ARTICLES); None when none states it."""
+        for doc in list(dict.fromkeys((h.doc_id, h.lang) for h in hits))[:POOL_ARTICLES]:
+            found = self._stating_in(doc, q_tokens, quantity)
+            if found is not None:
+                p = found[1]
+                rank = next(h for h in hits if (h.doc_id, h.lang) == doc)   # its article's scores, for the record
+                return dataclasses.replace(rank, section=p.section, text=p.text, snippet=snippet(p.text))
+        return None
 
     def _stating_in(self, doc: tuple[str, str], q_tokens: set[str], quantity: Amount):
         """((sentence weight, section weight), section) of one article's best section stating the amount."""

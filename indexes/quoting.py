@@ -11,7 +11,10 @@ _SENTENCE = re.compile(r"(?<=[。！？；])\s*|(?<=[.!?])\s+")  # "0.8 g" stays
 # answered first by a section that states that kind of amount. (asked-for pattern, stated pattern)
 _NUM = r"\d(?:[\d.,]*)\s*(?:[-–~～至到]\s*[\d.,]+\s*)?"
 QUANTITIES = [
-    (r"g\s*/\s*kg|per k(?:g|ilo)|每公斤|每千克|/kg", _NUM + r"(?:m?g|毫?克)\s*(?:/\s*kg|per kg|每公斤|/公斤)|每公斤(?:体重)?(?:约|摄入)?" + _NUM + r"毫?克"),
+    (r"g\s*/\s*kg|per k(?:g|ilo)|每公斤|每千克|/kg",
+     _NUM + r"(?:m?g|ml|毫?克|毫升)\s*(?:/\s*kg|per kg|每公斤|/公斤)|每公斤(?:体重)?(?:约|摄入)?" + _NUM + r"(?:毫?克|毫升)"
+     r"|(?:for each|per) kilo(?:gram)?\b[^.]{0,40}?" + _NUM + r"(?:m?l\b|litres?|liters?|m?g\b)"
+     r"|每(?:减少)?1?公斤[^。]{0,20}?" + _NUM + r"(?:毫?升|毫?克)"),
     (r"%|percent|share|proportion|ratio|比例|百分|占多少|占比", _NUM + r"%|百分之"),
     (r"\bmin(?:ute)?s?\b|几分钟|分钟", _NUM + r"(?:min|minutes?|分钟)"),
     (r"\bhours?\b|几(?:个)?(?:小时|钟头?)|多少小时", _NUM + r"(?:h\b|hours?|小时)"),
@@ -19,7 +22,8 @@ QUANTITIES = [
     (r"how long|多久|多长时间|when does|什么时候", _NUM + r"(?:s\b|sec|seconds?|min|minutes?|h\b|hours?|days?|weeks?"
                                                  r"|秒|分钟|小时|天|周|个月)"),
     (r"calorie|kcal|热量|大卡|千卡|卡路里", _NUM + r"(?:kcal|calories|千卡|大卡)"),
-    (r"\bmg\b|caffeine|咖啡因|毫克", _NUM + r"(?:mg|毫克)"),
+    (r"\bmg\b|毫克|(?:how much|dose|多少|剂量).{0,12}(?:caffeine|咖啡因)|(?:caffeine|咖啡因).{0,12}(?:how much|dose|多少|剂量)",
+     _NUM + r"(?:mg|毫克)"),
     (r"grams?\b|多少克|几克|how much protein|蛋白质.{0,6}多少", _NUM + r"(?:g\b|grams?|克)"),
     (r"\breps?\b|多少次|几次|几个|几组|多少组|\bsets?\b", _NUM + r"(?:reps?|repetitions?|次|组|sets?|个)"),
     (r"how (?:many|much|often|long)|多少|几", r"\d"),

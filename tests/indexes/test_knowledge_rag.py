@@ -226,3 +226,43 @@ def test_a_question_naming_its_articles_title_topic_passes_the_gate(tmp_path, mo
     index = KnowledgeIndex(kb, HashEmbedder(), tmp_path / "k")
     assert index.search("losing fat?", 1) and index.search("安全减脂", 1)
     assert not index.search("fix my phone", 1)
+
+
+def _two_article_index(tmp_path):
+    from tests.indexes import doc
+
+    kb = tiny_kb()
+    kb.docs = {"exercise-order": doc("exercise-order", ("Exercise order", "动作顺序"),
+                                     [("Rules", "Warm up first, then do the big lifts before small ones.")],
+                                     [("规则", "先热身，再先大后小地安排动作。")]),
+               "warm-up": doc("warm-up", ("Warming up", "热身"),
+                              [("General", "Start with 5-10 minutes of easy cardio to warm up.")],
+                              [("一般热身", "先做5-10分钟轻松有氧来热身。")])}
+    return KnowledgeIndex(kb, HashEmbedder(), tmp_path / "k")
+
+
+@pytest.mark.parametrize("query, lang, fact", [("how many minutes to warm up", "en", "5-10 minutes"),
+                                                ("热身几分钟", "zh", "5-10分钟")])
+def test_the_asked_amount_leads_from_the_next_article_when_the_top_one_states_none(tmp_path, query, lang, fact):
+    from indexes import bm25
+
+    index = _two_article_index(tmp_path)
+    hits = sorted(index.search(query, 4, gate=False, lang=lang), key=lambda h: h.doc_id != "exercise-order")
+    assert hits[0].doc_id == "exercise-order"              # ranked first, states no minutes
+    chosen = index.composer.stating_section(hits, set(bm25.tokenize(query)), knowledge_rag.asked_quantity(query))
+    assert chosen.doc_id == "warm-up" and fact in chosen.text
+    ans = index.composer.compose(query, hits, lang)
+    assert ans.citations[0]["doc_id"] == "warm-up" and fact in ans.text.splitlines()[0]
+
+
+def test_the_top_articles_own_statement_of_the_amount_keeps_the_lead(tmp_path):
+    from indexes import bm25
+
+    index = _two_article_index(tmp_path)
+    query = "how many minutes to warm up"
+    hits = index.search(query, 4, gate=False, lang="en")
+    hits = [h for h in hits if h.doc_id == "warm-up"] + [h for h in hits if h.doc_id != "warm-up"]
+    chosen = index.composer.stating_section(hits, set(bm25.tokenize(query)), knowledge_rag.asked_quantity("hours"))
+    assert chosen is None                                  # nobody states hours: the ranking stands
+    chosen = index.composer.stating_section(hits, set(bm25.tokenize(query)), knowledge_rag.asked_quantity(query))
+    assert chosen.doc_id == "warm-up"

@@ -38,3 +38,17 @@ def test_asked_kcal_still_finds_a_kcal_amount_beside_a_citation():
 
 def test_quotable_units_split_sentences_but_not_decimals():
     assert units("Eat 1.6 g/kg. Then rest.") == ["Eat 1.6 g/kg.", "Then rest."]
+
+
+def test_a_per_kg_question_is_answered_by_a_per_kg_amount_of_any_unit():
+    asked = asked_quantity("how much to drink after sweating per kg lost")
+    assert asked.search("For each kilogram lost, drink about 1.25-1.5 litres over the next hours.")
+    assert asked.search("Drink about 5-7 ml per kg of body weight 4 hours before.")
+    assert not asked.search("Drink 500 ml with a meal.")
+    assert asked_quantity("运动后每公斤要补多少水").search("每减少1公斤，在接下来几小时内补充约1.25-1.5升液体。")
+
+
+def test_naming_caffeine_asks_for_milligrams_only_when_it_asks_an_amount():
+    assert asked_quantity("how much caffeine before a workout").search("3-6 mg per kg")
+    assert not asked_quantity("how much caffeine before a workout").search("Drink coffee 2 hours before.")
+    assert asked_quantity("when to stop caffeine before bed") is None
