@@ -30,6 +30,7 @@ from knowledge.language import detect_language
 from . import bm25
 from .answering import CHAR_WEIGHT, NOT_FOUND, Answer, Composer  # noqa: F401 (NOT_FOUND, Answer: API)
 from .quoting import asked_quantity, snippet as _snippet  # noqa: F401 (asked_quantity: API)
+from .subjects import names_other_subject
 
 INDEX_VERSION = 1
 CANDIDATES = 30          # nodes taken from each ranking before fusion
@@ -207,7 +208,8 @@ class KnowledgeIndex:
 
     def search(self, query: str, k: int = 5, method: str | None = None, lang: str | None = None,
                gate: bool = True, only_lang: str | None = None) -> list[Hit]:
-        """Top-k sections for a question; [] for an empty query or (with `gate`) an off-topic one.
+        """Top-k sections for a question; [] for an empty query or (with `gate`) an off-topic one: far from
+        every article, or about a pet's, plant's or machine's care (`indexes.subjects`).
 
         `method` is vector | bm25 | hybrid | rerank (default: the measured best for this embedder);
         `lang` is the language of the returned text (default: the query's); `only_lang` matches sections
@@ -215,8 +217,8 @@ class KnowledgeIndex:
         """
         method = method or BEST_METHOD.get(self.embedder.name, "hybrid")
         query = (query or "").strip()[:1000]
-        if not query or k <= 0 or not self.passages:
-            return []
+        if not query or k <= 0 or not self.passages or (gate and names_other_subject(query)):
+            return []   # (a pet's feeding or a car's oil is close to the articles' words, not their topic)
         lang = lang if lang in ("en", "zh") else detect_language(query)
         fixed = self._bm25.correct(query) if method in ("hybrid", "rerank") else query
         vec = self._vector(fixed, len(self.passages) if only_lang else CANDIDATES)
