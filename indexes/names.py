@@ -227,6 +227,7 @@ class NameMatcher:
         深蹲 -> 高脚杯深蹲 (深敦 too, and an English name by its words apart); ("", []) when none of its names is in the request."""
         text = (query or "").lower()[:200]
         en_text = f"{self.en_text(text)}|{self.en_text(text, glued=True)} "  # pushup = push up; pulldown kept
+        en_text += f"| {' '.join(self._correct(w) for w in norm_en(text, self.abbrev))} "  # and typos fixed (deadlfit)
         inside = inside_word_starts(text)
         heads = [n for n in self.names.get(ex_id, ()) if (
             any(m.start() not in inside for m in re.finditer(re.escape(n), text)) if _CJK.search(n)

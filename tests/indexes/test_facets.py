@@ -136,3 +136,10 @@ def test_a_name_written_glued_or_spaced_says_the_same_tool(kb, facets):
     names = NameMatcher(kb)
     query = "lat pulldown but with a resistance band"
     assert facets.prefer_described(query, names.match(query), lambda i: names.variants(query, i))[0] == "band_lat_pulldown"
+
+
+def test_side_on_is_the_side_position(kb, facets):
+    assert ("pos", "side") in kinds(facets, "平板撑 侧着")
+    names = NameMatcher(kb)
+    query = "平板撑 侧着"
+    assert facets.prefer_described(query, names.match(query), lambda i: names.variants(query, i))[0] == "side_plank"

@@ -41,3 +41,8 @@ def test_among_same_kind_exercises_on_the_tool_the_closest_name_wins(matcher):
 def test_of_several_same_kind_exercises_on_the_tool_the_one_the_request_also_names_wins(matcher):
     # 'bicep curl' is the dumbbell curl; on the cable three curls train the same way, 'cable … curl' names one
     assert top(matcher, "bicep curls on the cable") == "cable_curl"
+
+
+def test_a_misspelt_name_plus_a_tool_still_picks_the_variant_on_it(matcher):
+    assert top(matcher, "deadlfit with the hex bar") == "trap_bar_deadlift"  # the typo names the deadlift
+    assert top(matcher, "deadlfit") == "barbell_deadlift"
