@@ -31,6 +31,11 @@ CHAR_WEIGHT = 0.2
 # first of the next ones that states it (a warm-up question whose top article only says "warm up first" is
 # answered by the next article's "5-10 minutes")
 POOL_ARTICLES = 3
+# A sentence opening with a pronoun or connective leans on the one before it ("It usually peaks 24-72 hours
+# after...", "这些切点低于WHO标准", "所以真正的问题..."): quoted first, it is quoted with that one.
+_ANAPHOR = re.compile(r"(?:(?:It|Its|This|That|These|Those|They|Their|Such|So|Both|Then|But|However|Instead|Also|"
+                      r"Here|Even so|In short|That is)\b|这|那些|那样|此|其|它|他们|她们|因此|所以|但|不过|同时|两者|也就是说|"
+                      r"换句话说)")
 # An article's own disclaimer line answers nothing (every reply carries its own)
 _DISCLAIMER = re.compile(r"not\s+(?:a\s+)?(?:substitute\s+for\s+)?medical\s+advice|不构成医疗建议|仅供参考", re.I)
 NOT_FOUND = {
@@ -133,7 +138,12 @@ class Composer:
         order = sorted(range(len(sentences)), key=lambda i: (-weight(sentences[i]), i))[:n]
         if len(order) > 1 and order[1] == order[0] - 1 and sentences[order[1]].endswith((":", "：")):
             order.sort()
-        return [sentences[i] for i in order]
+        out = [sentences[i] for i in order]
+        first = order[0] if order else 0
+        if out and first > 0 and _ANAPHOR.match(out[0]):   # "It peaks at 24-72 hours": say what "it" is first
+            before = sentences[first - 1]
+            out = [before + ("" if _CJK.search(before) else " ") + out[0]] + [x for x in out[1:] if x != before]
+        return out
 
     def weight(self, q_tokens: set[str], tokens: set[str], topic: frozenset[str] = frozenset()) -> float:
         """Query-term weight a text shares with the question: the summed IDF of the shared tokens, single

@@ -266,3 +266,14 @@ def test_the_top_articles_own_statement_of_the_amount_keeps_the_lead(tmp_path):
     assert chosen is None                                  # nobody states hours: the ranking stands
     chosen = index.composer.stating_section(hits, set(bm25.tokenize(query)), knowledge_rag.asked_quantity(query))
     assert chosen.doc_id == "warm-up"
+
+
+def test_a_lead_sentence_that_leans_on_the_one_before_is_quoted_with_it(built):
+    index, _ = built
+    text = "Rest days matter. DOMS is the ache after hard exercise. It peaks 24-72 hours after the session."
+    q, hours = {"peak", "doms"}, knowledge_rag.asked_quantity("how many hours")
+    assert index.composer.best_sentences(text, q, hours)[0] == ("DOMS is the ache after hard exercise. It peaks "
+                                                                "24-72 hours after the session.")
+    zh = "训练者需要更多。这些蛋白质分几餐吃。"
+    assert index.composer.best_sentences(zh, {"蛋白质"}, n=1) == ["训练者需要更多。这些蛋白质分几餐吃。"]
+    assert index.composer.best_sentences("It takes 10-14 days to adapt.", {"adapt"}) == ["It takes 10-14 days to adapt."]
