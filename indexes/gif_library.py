@@ -267,7 +267,6 @@ class GifLibrary:
                 return []  # nothing in the library is about this request
         return [(self.clips[cid], float(score), best.get(cid, 0.0)) for cid, score in ranked[:k]]
 
-
     def _name_matcher(self):
         """indexes.names over this knowledge base, built on first use."""
         if getattr(self, "_matcher", None) is None:
