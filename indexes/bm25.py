@@ -140,10 +140,11 @@ class BM25:
         return [(int(i), float(s[i])) for i in top if s[i] > 0]
 
     def correct(self, text: str) -> str:
-        """`text` with unknown English words (4+ letters) replaced by the closest corpus word."""
+        """`text` with unknown English words (4+ letters) replaced by the closest corpus word. Stop words
+        stay as typed: they are never searched, and a corrected one would be ("your" -> "four")."""
         def fix(match: re.Match) -> str:
             word = match.group().lower()
-            if word in self._words or stem(word) in self._stems or not self._keys:
+            if word in STOP_EN or word in self._words or stem(word) in self._stems or not self._keys:
                 return match.group()
             depth = 2 if len(word) >= 8 else 1
             cands = {c for key in _deletes(word, depth) for c in self._keys.get(key, ())}

@@ -56,6 +56,11 @@ FACET_GATE = 2
 # movement ('push the pad with your shins', '门框上挂毛巾') is told apart by the words of its steps, which a rank
 # in the fusion alone weighs no more than a caption's.
 STEPS_WEIGHT = 0.05
+# When the keyword and steps rankings put the same exercise first, two independent lexical reads of the
+# request agree ('躺着 手脚同时抬起来在中间碰': its steps and its keywords both say V-up): it ranks no lower
+# than AGREE_FLOOR, so the cosine and a generic facet ('躺') cannot bury it. A floor, not a bonus: a bonus
+# also overturned right first hits where both read the tool ('french press with ez bar' -> EZ-bar curl).
+AGREE_FLOOR = 3
 # Relevance floor (measured on the off-topic queries of bench/retrieval_eval.jsonl): a request is
 # about the library when the best caption cosine reaches HI, or reaches LO while the top clips' names
 # are at least MIN_COVERAGE mentioned by the query. MiniLM maps any Chinese text to [UNK] (cosine 1.0
@@ -252,6 +257,8 @@ class GifLibrary:
                 fused = {cid: s + RERANK_WEIGHT * self._coverage(cid, q) + COSINE_WEIGHT * best.get(cid, 0.0)
                          for cid, s in fused.items()}
             ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+            if method == "rerank" and steps and keyword and ids[steps[0][0]] == keyword[0][0]:
+                ranked = _floor(ranked, keyword[0][0], AGREE_FLOOR)
         if named:  # the request names exercises: those first, longest name first, then the fused rest
             seen = {c.id for c, _ in named}
             out = [(c, s, best.get(c.id, 0.0)) for c, s in named]
@@ -320,6 +327,17 @@ class GifLibrary:
             if total > 0:
                 best = max(best, sum(self._bm25.idf(t) for t in name & query_tokens) / total)
         return best
+
+
+def _floor(ranked: list[tuple[str, float]], cid: str, rank: int) -> list[tuple[str, float]]:
+    """`ranked` with `cid` moved up to position `rank` (from 1) when it sits lower, its score raised to the
+    one it displaces so the list stays sorted."""
+    pos = next((i for i, (c, _) in enumerate(ranked) if c == cid), None)
+    if pos is None or pos < rank or rank > len(ranked):
+        return ranked
+    entry = (cid, max(ranked[pos][1], ranked[rank - 1][1]))
+    rest = ranked[:pos] + ranked[pos + 1:]
+    return rest[:rank - 1] + [entry] + rest[rank - 1:]
 
 
 def subtitle(kb, ex) -> str:

@@ -113,7 +113,7 @@ class NameMatcher:
         """The request plus the words the exercise steps use for its everyday words (屁股 -> 臀部)."""
         text = (query or "").lower()
         extra = [v for k, v in self.everyday.items() if _CJK.search(k) and k in text]
-        extra += [self._everyday_en[w] for w in re.findall(r"[a-z]+", text) if w in self._everyday_en]
+        extra += [v for k, v in self._everyday_en.items() if re.search(rf"\b{re.escape(k)}\b", text)]  # 'all fours' too
         return f"{query} {' '.join(extra)}" if extra else query
 
     def _correct(self, word: str) -> str:

@@ -45,6 +45,14 @@ def test_correct_fixes_typos_against_the_corpus_words():
     assert index.correct("how to do it") == "how to do it"             # short words untouched
 
 
+def test_correct_leaves_stop_words_alone():
+    # 'your' is one edit from 'four' (figure-four stretch); a stop word is never searched, so no fix
+    texts = ["Figure-four stretch", "Leg extension", "Machine hip abduction"]
+    index = bm25.BM25([bm25.tokenize(t) for t in texts], surface=texts)
+    assert index.correct("push the pad with your shins") == "push the pad with your shins"
+    assert index.correct("fuor stretch") == "four stretch"   # a content word one edit away still is
+
+
 def test_rrf_rewards_agreement():
     fused = bm25.rrf([["a", "b", "c"], ["b", "a"]], k=60)
     assert max(fused, key=fused.get) in ("a", "b")

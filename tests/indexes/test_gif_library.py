@@ -239,3 +239,11 @@ def test_the_words_of_the_steps_tell_apart_exercises_of_the_same_facets(tmp_path
     assert lib.search(query, 1, gate=False)[0][0].id == "machine_hip_adduction"
     monkeypatch.setattr(gif_library, "STEPS_WEIGHT", 0.0)
     assert lib.search(query, 1, gate=False)[0][0].id != "machine_hip_adduction"
+
+
+def test_floor_lifts_an_exercise_both_lexical_rankings_put_first():
+    ranked = [("a", 0.5), ("b", 0.4), ("c", 0.3), ("d", 0.2), ("e", 0.1)]
+    assert gif_library._floor(ranked, "e", 3) == [("a", 0.5), ("b", 0.4), ("e", 0.3), ("c", 0.3), ("d", 0.2)]
+    assert gif_library._floor(ranked, "b", 3) == ranked          # already high enough
+    assert gif_library._floor(ranked, "z", 3) == ranked          # not ranked at all
+    assert gif_library._floor(ranked[:2], "b", 3) == ranked[:2]  # fewer rows than the floor

@@ -68,6 +68,8 @@ def test_everyday_words_gain_the_words_the_steps_use(matcher):
     assert "臀部" in matcher.expand("躺着把屁股抬起来")
     assert "abdomen" in matcher.expand("pull the handle to my belly")
     assert matcher.expand("深蹲") == "深蹲"
+    assert "hands knees" in matcher.expand("on all fours, arch your back")   # a phrase, on word boundaries
+    assert "hands knees" not in matcher.expand("small fours")
 
 
 @pytest.mark.parametrize("query, expected", [("在地板上卧推", "dumbbell_floor_press"), ("上斜凳上用哑铃卧推", "incline_dumbbell_press")])
