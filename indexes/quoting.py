@@ -21,11 +21,14 @@ QUANTITIES = [
     (r"\bsec(?:ond)?s?\b|几秒|多少秒", _NUM + r"(?:s\b|sec|seconds?|秒)"),
     (r"how long|多久|多长时间|when does|什么时候", _NUM + r"(?:s\b|sec|seconds?|min|minutes?|h\b|hours?|days?|weeks?"
                                                  r"|秒|分钟|小时|天|周|个月)"),
+    (r"(?<!my )(?<!your )(?<!true )(?<!rep )\bmax(?:imum)?\b(?!\s*(?:reps?|lifts?|out|heart|hr|strength))|upper limit|at most|safe limit|limit (?:is|for|of|per)|最多|上限|最高|不超过|不能超过",
+     r"(?:under|below|no more than|up to|at most|limit(?:ing)?|maximum|不超过|低于|上限|最多|以内|以下)[^.。；;]{0,24}?\d"),
     (r"calorie|kcal|热量|大卡|千卡|卡路里", _NUM + r"(?:kcal|calories|千卡|大卡)"),
     (r"\bmg\b|毫克|(?:how much|dose|多少|剂量).{0,12}(?:caffeine|咖啡因)|(?:caffeine|咖啡因).{0,12}(?:how much|dose|多少|剂量)",
      _NUM + r"(?:mg|毫克)"),
     (r"grams?\b|多少克|几克|how much protein|蛋白质.{0,6}多少", _NUM + r"(?:g\b|grams?|克)"),
     (r"\breps?\b|多少次|几次|几个|几组|多少组|\bsets?\b", _NUM + r"(?:reps?|repetitions?|次|组|sets?|个)"),
+    (r"how many steps|steps? (?:a|per|each) day|daily steps|多少步|几步|步数", _NUM + r"(?:steps?|步)"),
     (r"how (?:many|much|often|long)|多少|几", r"\d"),
 ]
 DIGIT = re.compile(r"\d")

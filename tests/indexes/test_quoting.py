@@ -52,3 +52,15 @@ def test_naming_caffeine_asks_for_milligrams_only_when_it_asks_an_amount():
     assert asked_quantity("how much caffeine before a workout").search("3-6 mg per kg")
     assert not asked_quantity("how much caffeine before a workout").search("Drink coffee 2 hours before.")
     assert asked_quantity("when to stop caffeine before bed") is None
+
+
+def test_a_question_about_the_most_one_may_take_asks_for_the_stated_limit():
+    text = "Caffeine at 3-6 mg per kg improves alertness. Most adults should stay under about 400 mg a day in total."
+    assert asked_quantity("max caffeine per day").search(text).group().startswith("under about 4")
+    assert asked_quantity("咖啡因每天最多喝多少").search("大多数健康成年人每天总量应低于约400毫克。")
+    assert asked_quantity("80 kg for 5 reps what is my max") is None       # a 1RM, not a limit
+
+
+def test_a_steps_question_asks_for_a_step_count():
+    assert asked_quantity("how many steps a day").search("about 6000 steps of walking")
+    assert not asked_quantity("一天走多少步").search("每周150-300分钟")
