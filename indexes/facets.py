@@ -6,7 +6,8 @@ steps say how the body starts (lie on your back / 俯卧 / 坐 / 跪). The reque
 (knowledge/aliases.yaml `muscles`, `positions`, `movements`, plus the catalog's own equipment and muscle
 names) select the exercises that have them. Each facet counts by its rarity (IDF over the catalog), so
 "kettlebell" says more than "standing"; a tool the request names that the exercise lacks costs what it
-would have earned. Ties go to the canonical exercise: the least equipment, then the shortest name.
+would have earned. An exercise done with either of two tools (a goblet squat with a kettlebell or a
+dumbbell) has both (aliases.yaml `also_with`: the catalog's `equipment` lists what is ALL needed). Ties go to the canonical exercise: the least equipment, then the shortest name.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ SECONDARY = 0.5        # a secondary muscle earns half of what a primary one doe
 START_STEPS = 2        # steps that describe the starting position
 STEPS_ONLY = 0.75      # a position only the steps state earns less than one the name states
 UNILATERAL = ("one_arm", "one_leg")
+ALSO_WITH = 0.75       # the other tool of an either-tool exercise: no penalty, but the exercise made for it wins ties
 UNASKED = 0.5         # share of a position's IDF an exercise whose name states it loses when the request does not
 NAMED_SHARE = 0.5      # named exercises scoring at least this share of the best name match offer variants
 LEVELS = {"beginner": 0, "intermediate": 1, "advanced": 2}
@@ -110,6 +112,7 @@ class FacetMatcher:
         self._positions = {k: [_plain(str(w)) for w in v.get("en", []) + v.get("zh", [])]
                            for k, v in (data.get("positions") or {}).items()}
         self._named_pos: dict[str, set] = {}  # one arm / one leg, when an exercise's name states it
+        self._also = {k: [e for e in v if e in kb.equipment] for k, v in (data.get("also_with") or {}).items()}
         self.facets = {ex.id: self._exercise_facets(ex) for ex in kb.exercises.values()}
         both = {(ex.pattern, frozenset(ex.equipment)) for ex in kb.exercises.values() if not self._named_pos[ex.id]}
         for ex in kb.exercises.values():  # only where a two-sided version of the same movement and kit exists
@@ -126,7 +129,8 @@ class FacetMatcher:
 
     def _exercise_facets(self, ex) -> dict:
         """facet -> credit: equipment, muscles (secondary at half), pattern, force, starting position."""
-        out = {("eq", e): 1.0 for e in ex.equipment}
+        out = {("eq", e): ALSO_WITH for e in self._also.get(ex.id, ())}
+        out.update({("eq", e): 1.0 for e in ex.equipment})
         if not set(ex.equipment) - {"exercise_mat"}:
             out[("eq", BODYWEIGHT)] = 1.0
         for m in ex.secondary_muscles:
@@ -159,6 +163,7 @@ class FacetMatcher:
             w = m.group()
             found.append(self._groups.get(w) or self._groups.get(w[:-1]) or self._groups.get(w[:-2]))
         found += [self._groups[m.group()] for m in self._cjk.finditer(text)]
+        found += self._positions_in_tools(m.group() for pat in (self._latin, self._cjk) for m in pat.finditer(text))
         merged = []
         for g in found:
             if g and g not in merged:
@@ -169,6 +174,16 @@ class FacetMatcher:
         if any(len(g) == 1 for g in tools):  # "cable crossover machine", "史密斯上…拉杠": the named tool, not the generic word
             merged = [g for g in merged if g not in tools or len(g) == 1]
         return merged
+
+    def _positions_in_tools(self, words) -> list[frozenset]:
+        """The positions inside tool names the request uses: 'seated calf raise machine' also says seated,
+        which the longer tool name would otherwise hide."""
+        out = []
+        for w in words:
+            group = self._groups.get(w) or frozenset()
+            if group and all(f[0] == "eq" for f in group):
+                out += [frozenset({("pos", p)}) for p, ws in self._positions.items() if _find(ws, w)]
+        return out
 
     def _correct(self, match: re.Match) -> str:
         word = match.group()

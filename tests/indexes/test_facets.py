@@ -143,3 +143,18 @@ def test_side_on_is_the_side_position(kb, facets):
     names = NameMatcher(kb)
     query = "平板撑 侧着"
     assert facets.prefer_described(query, names.match(query), lambda i: names.variants(query, i))[0] == "side_plank"
+
+
+def test_either_tool_exercise_takes_the_other_tool_without_the_penalty(facets):
+    # a suitcase carry is as often done with a dumbbell; the catalog lists the kettlebell it needs
+    assert facets.facets["suitcase_carry"][("eq", "dumbbell")] < facets.facets["suitcase_carry"][("eq", "kettlebells")]
+    assert "suitcase_carry" in [i for i, _, _ in facets.match("carry a dumbbell in one hand", 5)]
+    assert ("eq", "dumbbell") not in facets.facets["kettlebell_swing"]    # only the listed ones
+    ids = [i for i, _, _ in facets.match("squat holding a dumbbell", 10)]
+    assert ids.index("dumbbell_squat") < ids.index("goblet_squat")        # the dumbbell exercise wins the tie
+
+
+def test_a_position_inside_a_tool_name_still_counts(facets):
+    assert ("pos", "seated") in kinds(facets, "seated calf raise machine")
+    assert ("pos", "seated") in kinds(facets, "坐姿提踵机")
+    assert ("pos", "seated") not in kinds(facets, "calf raise machine")
