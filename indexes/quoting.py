@@ -29,7 +29,8 @@ QUANTITIES = [
     (r"grams?\b|多少克|几克|how much protein|蛋白质.{0,6}多少", _NUM + r"(?:g\b|grams?|克)"),
     (r"\breps?\b|多少次|几次|几个|几组|多少组|\bsets?\b", _NUM + r"(?:reps?|repetitions?|次|组|sets?|个)"),
     (r"how many steps|steps? (?:a|per|each) day|daily steps|多少步|几步|步数", _NUM + r"(?:steps?|步)"),
-    (r"how (?:many|much|often|long)|多少|几", r"\d"),
+    (r"how (?:many|much|often|long)|多少|几|\btargets?\b|\bintake\b|\ballowance\b|\brda\b|recommended (?:amount|dose|daily)"
+     r"|推荐量|摄入量|建议量|标准量", r"\d"),
 ]
 DIGIT = re.compile(r"\d")
 

@@ -64,3 +64,10 @@ def test_a_question_about_the_most_one_may_take_asks_for_the_stated_limit():
 def test_a_steps_question_asks_for_a_step_count():
     assert asked_quantity("how many steps a day").search("about 6000 steps of walking")
     assert not asked_quantity("一天走多少步").search("每周150-300分钟")
+
+
+def test_a_bare_target_or_intake_question_asks_for_a_number():
+    assert asked_quantity("daily fibre target").search("Aim for 25-30 g of fibre a day.")
+    assert not asked_quantity("daily fibre target").search("Fibre keeps you full.")
+    assert asked_quantity("膳食纤维推荐量").search("每天25-30克")
+    assert asked_quantity("is stretching good for runners") is None
