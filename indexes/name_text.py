@@ -98,9 +98,25 @@ def pinyin(chars: str) -> list[str]:
     """Toneless pinyin syllables, zh/ch/sh folded to z/c/s and -ng to -n (挺生 = 挺身)."""
     from pypinyin import Style, lazy_pinyin
 
-    out = []
-    for p in lazy_pinyin(chars, style=Style.NORMAL, errors=lambda x: list(x)):
-        p = p.lower()
-        p = re.sub(r"^([zcs])h", r"\1", p)          # zh/ch/sh typed as z/c/s and back
-        out.append(p[:-1] if p.endswith("ng") else p)  # -ng / -n confusions (挺生 = 挺身)
-    return out
+    return [fold(p) for p in lazy_pinyin(chars, style=Style.NORMAL, errors=lambda x: list(x))]
+
+
+def fold(syllable: str) -> str:
+    """A pinyin syllable as `pinyin` writes it: zh/ch/sh typed as z/c/s and back, -ng / -n confusions (挺生 = 挺身)."""
+    p = re.sub(r"^([zcs])h", r"\1", syllable.lower())
+    return p[:-1] if p.endswith("ng") else p
+
+
+def split_pinyin(word: str, known: frozenset[str] | set[str], most: int = 3) -> list[str]:
+    """A Latin word typed as pinyin inside Chinese (硬la, 深dun) as folded syllables from `known`, longest
+    first; [] when it is not a run of at most `most` such syllables."""
+    def split(rest: str, left: int) -> list[str] | None:
+        if not rest:
+            return []
+        for n in range(min(6, len(rest)), 0, -1):
+            tail = split(rest[n:], left - 1) if left > 1 or n == len(rest) else None
+            if fold(rest[:n]) in known and tail is not None:
+                return [fold(rest[:n])] + tail
+        return None
+
+    return split(word.lower(), most) or []

@@ -25,7 +25,7 @@ import yaml
 
 from .bm25 import _deletes, _edit_distance
 from .name_text import COMMON_EN, _CJK  # noqa: F401 (COMMON_EN: re-exported for facets, the library)
-from .name_text import bracketed, inside_word_starts, norm_en, other_word, pinyin, zh_words
+from .name_text import bracketed, inside_word_starts, norm_en, other_word, pinyin, split_pinyin, zh_words
 from .name_tools import ToolRefiner
 
 ALIASES = Path(__file__).resolve().parent.parent / "knowledge" / "aliases.yaml"
@@ -34,6 +34,7 @@ MAX_ZH = 12            # characters per Chinese name
 ZH_WEIGHT = 2.5        # a Chinese character carries about as much as 2.5 Latin letters
 UNORDERED_PENALTY = 1.5  # words of a name out of order lose to the name written as one phrase (also at one letter more)
 MAX_GAP = 3            # words between the two words of a two-word name found apart ('dips for chest'), at most
+MIN_DROPPED = 4        # characters a Chinese name with one left out still has (shorter ones name too much)
 FUZZY_PENALTY = 0.5    # a corrected or homophone match loses to an exact one of the same length
 NEGATORS = frozenset({"anti", "no", "non", "not", "without"})
 _SEGMENT = re.compile(r"[\u3400-\u9fff]+|[a-z0-9']+")
@@ -86,6 +87,8 @@ class NameMatcher:
                 self.names.setdefault(ex_id, []).append(name)
                 if len(name) >= 2 and all(_CJK.match(c) for c in name):
                     self.py.setdefault(tuple(pinyin(name)), set()).add((ex_id, name))
+        self._dropped = self._one_left_out()
+        self._syllables = frozenset(p for key in self.py for p in key)  # those of names: 硬la can be 硬拉
         self._multiword = [(frozenset(k.split()), ids) for k, ids in self.en.items() if " " in k]
         self._glued = {k.replace(" ", ""): k for k in self.en if " " in k}  # pushup -> push up
         word_ids: dict[str, set[str]] = {}
@@ -102,6 +105,17 @@ class NameMatcher:
                 for d in _deletes(w, 2 if len(w) >= 8 else 1):
                     self._keys.setdefault(d, set()).add(w)
         self._tools = ToolRefiner(kb, data, self)  # a named exercise plus a tool: indexes.name_tools
+
+    def _one_left_out(self) -> dict[str, set[str]]:
+        """Chinese names of 5+ characters with one left out (阿诺推举 for 阿诺德推举) -> ids; none that is, or
+        sits inside, another name (杠铃深蹲 is a name, not 杠铃前深蹲 short of 前)."""
+        names = list(self.zh)
+        out: dict[str, set[str]] = {}
+        for name, ids in self.zh.items():
+            if len(name) >= MIN_DROPPED + 1 and all(_CJK.match(c) for c in name):
+                for k in range(len(name)):
+                    out.setdefault(name[:k] + name[k + 1:], set()).update(ids)
+        return {key: ids for key, ids in out.items() if not any(key in n for n in names)}
 
     def en_text(self, text: str, glued: bool = False) -> str:
         """' word word ': normalised English words, glued names split (pushup -> push up) unless `glued`."""
@@ -172,21 +186,36 @@ class NameMatcher:
             for j in range(i + 1, min(len(text), i + MAX_ZH) + 1):
                 for ex_id in self.zh.get(text[i:j], ()):
                     found[ex_id] = max(found.get(ex_id, 0.0), ZH_WEIGHT * (j - i))
+                for ex_id in self._dropped.get(text[i:j], ()):  # a character left out: as long a name, less sure
+                    found[ex_id] = max(found.get(ex_id, 0.0), ZH_WEIGHT * (j - i) - FUZZY_PENALTY)
         for words, ids in self._zh_multiword:  # every word of a name, apart: 在地板上卧推 = 地板卧推
             if all(w in text for w in words):
                 score = ZH_WEIGHT * (sum(map(len, words)) - UNORDERED_PENALTY)
                 for ex_id in ids:
                     found[ex_id] = max(found.get(ex_id, 0.0), score)
-        cjk = "".join(c for c in text if _CJK.match(c))
+        cjk, syll = self._sounds(text)
         if len(cjk) < 2:
             return
-        syll = pinyin(cjk)
         for i in range(len(syll)):
             for j in range(i + 2, min(len(syll), i + MAX_ZH) + 1):
                 for ex_id, name in self.py.get(tuple(syll[i:j]), ()):
                     if cjk[i:j] != name and any(a == b for a, b in zip(cjk[i:j], name)) and not other_word(cjk[i:j], name):
                         score = ZH_WEIGHT * (j - i) - FUZZY_PENALTY * (cjk[i:j] != name)
                         found[ex_id] = max(found.get(ex_id, 0.0), score)
+
+    def _sounds(self, text: str) -> tuple[str, list[str]]:
+        """The request's Chinese characters and their pinyin, with pinyin typed right beside them (硬la 怎么发力:
+        ying la …, '?' standing for each typed syllable's character)."""
+        chars, syll = "", []
+        for m in _SEGMENT.finditer(text):
+            seg = m.group()
+            if _CJK.match(seg):
+                chars, syll = chars + seg, syll + pinyin(seg)
+                continue
+            glued = (m.start() and _CJK.match(text[m.start() - 1])) or (m.end() < len(text) and _CJK.match(text[m.end()]))
+            typed = split_pinyin(seg, self._syllables) if glued and seg.isalpha() else []
+            chars, syll = chars + "?" * len(typed), syll + typed
+        return chars, syll
 
     def match(self, query: str) -> list[tuple[str, float]]:
         """[(exercise id, score)] named by the request, best first; score ~ length of the name matched."""

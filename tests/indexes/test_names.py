@@ -2,7 +2,7 @@
 import pytest
 import yaml
 
-from indexes.name_text import inside_word_starts, norm_en, pinyin
+from indexes.name_text import inside_word_starts, norm_en, pinyin, split_pinyin
 from indexes.names import ALIASES, NameMatcher
 from knowledge import load_knowledge
 
@@ -152,3 +152,19 @@ def test_a_word_asked_against_names_nothing(matcher):
     # 'anti rotation' is the Pallof press itself, not its rotating variant
     assert top(matcher, "pallof press anti rotation with a cable") == "cable_pallof_press"
     assert top(matcher, "pallof press with rotation") == "cable_pallof_press_rotation"
+
+
+def test_pinyin_typed_beside_chinese_reads_as_its_characters(matcher):
+    assert top(matcher, "硬la 怎么发力") == "barbell_deadlift"
+    assert top(matcher, "shen蹲") == "barbell_back_squat"
+    assert matcher.match("la力器") == []                  # not beside a name's other character
+    assert matcher.match("硬 la") == []                   # apart: an English word, not pinyin
+    assert split_pinyin("dun", {"dun"}) == ["dun"] and split_pinyin("shenla", {"sen", "la"}) == ["sen", "la"]
+    assert split_pinyin("xyz", {"dun"}) == []
+
+
+def test_a_long_chinese_name_with_one_character_left_out_still_names_it(matcher):
+    assert top(matcher, "阿诺推举怎么做") == "arnold_press"
+    assert dict(matcher.match("阿诺推举"))["arnold_press"] < dict(matcher.match("阿诺德推举"))["arnold_press"]
+    assert top(matcher, "杠铃深蹲") == "barbell_back_squat"  # a name itself, not the front squat short of 前
+    assert matcher.match("哑铃推") == []                      # too short, and inside other names
