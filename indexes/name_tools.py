@@ -21,7 +21,9 @@ class ToolRefiner:
         abbrev = names.abbrev
         self.equipment = {eq: ([w.lower() for w in v.get("en", [])], v.get("zh", []))
                           for eq, v in (data.get("equipment") or {}).items()}
-        self.kit = {ex.id: frozenset(ex.equipment) for ex in kb.exercises.values()}
+        also = data.get("also_with") or {}  # either-tool exercises: a goblet squat with a dumbbell is still one
+        self.listed = {ex.id: frozenset(ex.equipment) for ex in kb.exercises.values()}
+        self.kit = {i: kit | set(also.get(i, ())) for i, kit in self.listed.items()}
         self.kind = {ex.id: (ex.pattern, ex.primary_muscles[:1]) for ex in kb.exercises.values()}  # what it trains, how
         self.tools: dict[str, set[str]] = {}  # a tool's name (en normalised, or zh) -> catalog equipment ids
         for eq in kb.equipment.values():
@@ -96,6 +98,6 @@ class ToolRefiner:
                 cands = cands if len(cands) == 1 else named[:1] or self._closest_name(ex_id, cands)
             if not cands:
                 return ranked
-            best = min(cands, key=lambda i: (len(self.names.own[i][0]), i))
+            best = min(cands, key=lambda i: (not self.listed[i] & said, len(self.names.own[i][0]), i))  # made for the tool first
             return [(best, ranked[0][1] + 1.0)] + [(i, s) for i, s in ranked if i != best]
         return ranked

@@ -106,16 +106,24 @@ class NameMatcher:
                     self._keys.setdefault(d, set()).add(w)
         self._tools = ToolRefiner(kb, data, self)  # a named exercise plus a tool: indexes.name_tools
 
-    def _one_left_out(self) -> dict[str, set[str]]:
-        """Chinese names of 5+ characters with one left out (阿诺推举 for 阿诺德推举) -> ids; none that is, or
-        sits inside, another name (杠铃深蹲 is a name, not 杠铃前深蹲 short of 前)."""
+    def _one_left_out(self) -> dict[str, set[tuple[str, str]]]:
+        """Chinese names of 5+ characters with one left out (阿诺推举 for 阿诺德推举) -> {(id, full name)}; none
+        that is, or sits inside, another name (杠铃深蹲 is a name, not 杠铃前深蹲 short of 前)."""
         names = list(self.zh)
-        out: dict[str, set[str]] = {}
+        out: dict[str, set[tuple[str, str]]] = {}
         for name, ids in self.zh.items():
             if len(name) >= MIN_DROPPED + 1 and all(_CJK.match(c) for c in name):
                 for k in range(len(name)):
-                    out.setdefault(name[:k] + name[k + 1:], set()).update(ids)
-        return {key: ids for key, ids in out.items() if not any(key in n for n in names)}
+                    out.setdefault(name[:k] + name[k + 1:], set()).update((i, name) for i in ids)
+        return {key: held for key, held in out.items() if not any(key in n for n in names)}
+
+    def _short_of_one(self, text: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, id, full name) of each name the request writes with one character left out, starting
+        and ending on word boundaries (史密斯推肩 holds 史密斯推, 史密斯卧推 short of 卧, but 推肩 is one word)."""
+        inside = inside_word_starts(text)
+        return [(i, j, ex_id, name) for i in range(len(text)) if i not in inside
+                for j in range(i + MIN_DROPPED, min(len(text), i + MAX_ZH) + 1) if j not in inside
+                for ex_id, name in self._dropped.get(text[i:j], ())]
 
     def en_text(self, text: str, glued: bool = False) -> str:
         """' word word ': normalised English words, glued names split (pushup -> push up) unless `glued`."""
@@ -186,8 +194,8 @@ class NameMatcher:
             for j in range(i + 1, min(len(text), i + MAX_ZH) + 1):
                 for ex_id in self.zh.get(text[i:j], ()):
                     found[ex_id] = max(found.get(ex_id, 0.0), ZH_WEIGHT * (j - i))
-                for ex_id in self._dropped.get(text[i:j], ()):  # a character left out: as long a name, less sure
-                    found[ex_id] = max(found.get(ex_id, 0.0), ZH_WEIGHT * (j - i) - FUZZY_PENALTY)
+        for i, j, ex_id, _ in self._short_of_one(text):  # a character left out: as long a name, less sure
+            found[ex_id] = max(found.get(ex_id, 0.0), ZH_WEIGHT * (j - i) - FUZZY_PENALTY)
         for words, ids in self._zh_multiword:  # every word of a name, apart: 在地板上卧推 = 地板卧推
             if all(w in text for w in words):
                 score = ZH_WEIGHT * (sum(map(len, words)) - UNORDERED_PENALTY)
@@ -265,6 +273,8 @@ class NameMatcher:
             syll = tuple(pinyin("".join(c for c in text if _CJK.match(c))))
             heads = [n for n in self.names.get(ex_id, ()) if _CJK.search(n) and len(n) >= 2 and any(
                 syll[i:i + len(n)] == tuple(pinyin(n)) for i in range(len(syll) - len(n) + 1))]
+        if not heads and _CJK.search(text):  # named with a character left out (阿诺推举): that name
+            heads = [name for _, _, i, name in self._short_of_one(text) if i == ex_id]
         if not heads:  # named by its words apart ('reverse curls with a barbell': barbell … curl)
             said = _asked(en_text.split())
             heads = [n for n in self.names.get(ex_id, ()) if " " in n and not _CJK.search(n) and set(n.split()) <= said]

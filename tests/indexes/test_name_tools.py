@@ -46,3 +46,11 @@ def test_of_several_same_kind_exercises_on_the_tool_the_one_the_request_also_nam
 def test_a_misspelt_name_plus_a_tool_still_picks_the_variant_on_it(matcher):
     assert top(matcher, "deadlfit with the hex bar") == "trap_bar_deadlift"  # the typo names the deadlift
     assert top(matcher, "deadlfit") == "barbell_deadlift"
+
+
+def test_an_either_tool_exercise_keeps_its_name_with_the_other_tool(matcher):
+    # goblet squats and suitcase carries are done with a dumbbell as often as a kettlebell (aliases also_with)
+    assert top(matcher, "dumbbell goblet squat") == "goblet_squat"
+    assert top(matcher, "哑铃高脚杯深蹲") == "goblet_squat"
+    assert top(matcher, "suitcase carry with a dumbbell") == "suitcase_carry"
+    assert top(matcher, "拿哑铃做深蹲") == "dumbbell_squat"   # the one the catalog lists the dumbbell for, first

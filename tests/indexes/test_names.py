@@ -168,3 +168,5 @@ def test_a_long_chinese_name_with_one_character_left_out_still_names_it(matcher)
     assert dict(matcher.match("阿诺推举"))["arnold_press"] < dict(matcher.match("阿诺德推举"))["arnold_press"]
     assert top(matcher, "杠铃深蹲") == "barbell_back_squat"  # a name itself, not the front squat short of 前
     assert matcher.match("哑铃推") == []                      # too short, and inside other names
+    assert top(matcher, "史密斯推肩") != "smith_machine_bench_press"  # 史密斯推|肩 ends inside the word 推肩
+    assert matcher.variants("阿诺推举 坐着做", "arnold_press")[0] == "阿诺德推举"  # the name it stands for
