@@ -158,3 +158,10 @@ def test_a_position_inside_a_tool_name_still_counts(facets):
     assert ("pos", "seated") in kinds(facets, "seated calf raise machine")
     assert ("pos", "seated") in kinds(facets, "坐姿提踵机")
     assert ("pos", "seated") not in kinds(facets, "calf raise machine")
+
+
+def test_the_spine_is_moved_by_the_back(facets):
+    spine = frozenset({("mu", "middle_back"), ("mu", "lower_back")})
+    assert spine in facets.describe("on my hands and knees rounding and arching my spine")
+    assert spine in facets.describe("活动脊柱")
+    assert facets.match("on my hands and knees rounding and arching my spine", 1)[0][0] == "cat_cow"
