@@ -87,7 +87,7 @@ def main(argv=None) -> None:
     from bench.table import emit
     from config import get_settings
     from runtime.llm import default_threads
-    from tools.gallery import EmbeddedRecognizer
+    from tools.recognizer import EmbeddedRecognizer
 
     settings = get_settings()
     agent = FitnessAgent(create_backend(args.backend, settings))

@@ -7,7 +7,7 @@ them is written anywhere but bench/out/, which is git-ignored). Cases:
 - enrolled: the default gallery plus 9 dev photos per class (8 views each, as "add to my gym" stores
   them), 10-fold cross-validation holding out one photo per class.
 Methods on the same features: class prototypes (cosine to the class mean) and the shipped classifier
-(`tools.gallery.EmbeddedRecognizer`: logistic head + open-set gate + ImageNet classes) end to end,
+(`tools.recognizer.EmbeddedRecognizer`: logistic head + open-set gate + ImageNet classes) end to end,
 and, enrolled, the same with its shrinkage-LDA head (not shipped),
 with the statuses `tools.equipment.decide` gives. Per row: top-1/3/5, the share answered confidently
 and how often those are right, gym photos told "not equipment", non-gym images (the held half of
@@ -128,14 +128,20 @@ def run(threads: int = THREADS) -> list[dict]:
     from runtime.vision import get_featurizer
     from tools.equipment import DEFAULT_ONLY_ACCEPT
     from tools.equipment import decide as decide_at
-    from tools.gallery import (ACCEPT_CONFIDENCE, NEGATIVE_WEIGHT, REJECT_SCORE, EmbeddedRecognizer,
-                               normalise_features, softmax)
+    from tools.gallery import normalise_features
+    from tools.linear_head import softmax
+    from tools.recognizer import ACCEPT_CONFIDENCE, NEGATIVE_WEIGHT, REJECT_SCORE, EmbeddedRecognizer
 
     def decide(p, accept=ACCEPT_CONFIDENCE):
         return decide_at(p, accept)
 
     if threads:
         torch.set_num_threads(threads)
+        try:   # numpy's BLAS as well: on a busy 2-core box its spinning threads made a head refit ~10x slower
+            from threadpoolctl import threadpool_limits
+            threadpool_limits(threads)
+        except ImportError:
+            pass
     kb = load_knowledge()
     feat = get_featurizer()
     default = DefaultGallery(featurizer=feat)
@@ -163,7 +169,7 @@ def run(threads: int = THREADS) -> list[dict]:
         labels = dlabels + [truth[i] for i in train_idx for _ in range(len(dev_views[i]))]
         return _Rows(x, labels, bank, rev, {truth[i] for i in train_idx})
 
-    def shipped(rows, test_idx, head="logistic"):
+    def shipped(rows, test_idx, head="logistic+lda"):
         """Predictions of the shipped recogniser for dev photos `test_idx` and every held negative."""
         rec = EmbeddedRecognizer(rows, _Precomputed(dev_raw, dev_logits), imagenet_map=imagenet_map, head=head)
         preds = rec.predict_batch(list(test_idx), k=5)
@@ -206,7 +212,11 @@ def run(threads: int = THREADS) -> list[dict]:
     calib["out of the box"] = (preds, truth, npreds)
 
     # enrolled: 9 photos per class, 10 folds
-    allr, allt, allc, allg, nst, sp, snp, lp, lnp = [], [], [], [], [], [], [], [], []
+    heads = {"logistic+lda": ("classifier (shipped)", ""),
+             "logistic": ("classifier, logistic head alone", "not shipped: LDA orders its alternatives better"),
+             "lda": ("classifier, LDA head alone", "not shipped (non-gym accepted, out of the box)")}
+    allr, allt, allc, allg, nst = [], [], [], [], []
+    by_head = {h: ([], []) for h in heads}
     for k in range(FOLDS):
         tr, te = np.where(fold != k)[0], np.where(fold == k)[0]
         g = gallery_for(tr, k + 1)
@@ -217,17 +227,16 @@ def run(threads: int = THREADS) -> list[dict]:
         allc += list(c_)
         allg += list(g_)
         nst += status_of(nc_, ng_)
-        p_, np_ = shipped(g, te)
-        sp += p_
-        snp += np_
-        p_, np_ = shipped(g, te, head="lda")
-        lp += p_
-        lnp += np_
+        for h, (preds_h, negs_h) in by_head.items():
+            p_, np_ = shipped(g, te, head=h)
+            preds_h += p_
+            negs_h += np_
     add("enrolled 9/class, 10-fold", "prototypes", allr, allt, status_of(allc, allg), nst)
-    add("enrolled 9/class, 10-fold", "classifier (shipped)", [[c for c, _ in p.candidates] for p in sp], allt,
-        [decide(p) for p in sp], [decide(p) for p in snp])
-    add("enrolled 9/class, 10-fold", "classifier, LDA head", [[c for c, _ in p.candidates] for p in lp], allt,
-        [decide(p) for p in lp], [decide(p) for p in lnp], "not shipped (non-gym accepted, out of the box)")
+    for h, (method, note) in heads.items():
+        preds_h, negs_h = by_head[h]
+        add("enrolled 9/class, 10-fold", method, [[c for c, _ in p.candidates] for p in preds_h], allt,
+            [decide(p) for p in preds_h], [decide(p) for p in negs_h], note)
+    sp, snp = by_head["logistic+lda"]
     calib["enrolled"] = (sp, allt, snp)
 
     # calibration: the accept threshold (precision of confident answers) and the open-set gate
@@ -253,9 +262,12 @@ def run(threads: int = THREADS) -> list[dict]:
     # my gym: enrolled photos re-shot (another crop, tilt, light) must be recognised
     rows.append(_my_gym(feat, paths, truth, dev_views, dx, dlabels, bank, imagenet_map))
     rows.append(_latency(feat, kb, paths, base, imagenet_map))
-    rows.append(_refit_latency(base, imagenet_map, "out of the box"))
-    rows.append(_refit_latency(gallery_for(np.where(fold != 0)[0], 1), imagenet_map, "enrolled 9/class"))
-    rows.append(_refit_latency(gallery_for(np.where(fold != 0)[0], 1), imagenet_map, "enrolled 9/class", "lda"))
+    first = int(np.where(fold == 0)[0][0])                 # a photo the fold-0 gallery has not seen
+    new_photo = (dev_views[first], truth[first])
+    rows.append(_refit_latency(base, new_photo, "out of the box"))
+    for h in heads:
+        rows.append(_refit_latency(gallery_for(np.where(fold != 0)[0], 1), new_photo, "enrolled 9/class", h,
+                                   dev_raw[np.where(fold == 0)[0]]))
     rows.append({"case": "features", "method": "dev + held negatives", "note":
                  f"{extract_s:.0f} s (cached after the first run); load average {os.getloadavg()[0]:.1f}; "
                  f"held non-gym images {len(held)}"})
@@ -264,7 +276,7 @@ def run(threads: int = THREADS) -> list[dict]:
 
 def _my_gym(feat, paths, truth, dev_views, dx, dlabels, bank, imagenet_map) -> dict:
     from tools.equipment import decide
-    from tools.gallery import ACCEPT_CONFIDENCE, EmbeddedRecognizer
+    from tools.recognizer import ACCEPT_CONFIDENCE, EmbeddedRecognizer
     from tools.images import load_image
 
     r = np.random.default_rng(SEED)
@@ -286,7 +298,7 @@ def _my_gym(feat, paths, truth, dev_views, dx, dlabels, bank, imagenet_map) -> d
 
 def _latency(feat, kb, paths, base, imagenet_map) -> dict:
     from tools.equipment import recognize
-    from tools.gallery import EmbeddedRecognizer
+    from tools.recognizer import EmbeddedRecognizer
 
     rec = EmbeddedRecognizer(base, feat, imagenet_map=imagenet_map)
     photos = [p.read_bytes() for p in paths[:LATENCY_RUNS]]
@@ -301,23 +313,42 @@ def _latency(feat, kb, paths, base, imagenet_map) -> dict:
             "note": f"p50 {np.percentile(ms, 50):.0f} ms, p95 {np.percentile(ms, 95):.0f} ms"}
 
 
-def _refit_latency(rows: _Rows, imagenet_map, what: str, head: str = "logistic") -> dict:
-    """Head refit on a gallery: cold, then warm-started after one more photo (8 views) of a known machine."""
-    from tools.gallery import EmbeddedRecognizer
+def _refit_latency(rows: _Rows, new_photo: tuple[np.ndarray, str], what: str, head: str = "logistic+lda",
+                   probe: np.ndarray | None = None) -> dict:
+    """Head refit on a gallery: cold, then warm-started after one more photo (its 8 views) of a known machine,
+    as "add to my gym" does; with `probe` photos, how often the warm refit's top-3 matches a cold refit's."""
+    from tools.gallery import normalise_features
+    from tools.recognizer import EmbeddedRecognizer
 
     x, labels = rows.matrix()
-    rec = EmbeddedRecognizer(rows, object(), imagenet_map=imagenet_map, head=head)
+    new_views, label = new_photo
+    rec = EmbeddedRecognizer(rows, object(), head=head)
     t = time.perf_counter()
     rec._fit()
     cold_ms = (time.perf_counter() - t) * 1000
-    after = EmbeddedRecognizer(_Rows(np.concatenate([x, x[-8:]]), labels + labels[-8:], rows.bank, "+1",
-                                     rows.enrolled), object(), imagenet_map=imagenet_map, head=head)
+    grown = _Rows(np.concatenate([x, new_views]), labels + [label] * len(new_views), rows.bank, "+1",
+                  rows.enrolled)
+    after = EmbeddedRecognizer(grown, object(), head=head)
     after.warm_from = rec
     t = time.perf_counter()
     after._fit()
     warm_ms = (time.perf_counter() - t) * 1000
-    return {"case": "latency head refit", "method": f"{head}, {what}: {len(labels)} views, {len(set(labels))} labels",
-            "note": f"{cold_ms:.0f} ms cold; {warm_ms:.0f} ms warm-started after adding a photo"}
+    note = f"{cold_ms:.0f} ms cold; {warm_ms:.0f} ms warm-started after adding a photo"
+    if probe is not None:
+        cold = EmbeddedRecognizer(grown, object(), head=head)
+        cold._fit()
+        q = normalise_features(probe)
+        same = [top3(after, v) == top3(cold, v) for v in q]
+        note += f"; its top-3 = a cold refit's for {100 * np.mean(same):.0f}% of {len(q)} photos"
+    return {"case": "latency head refit", "method": f"{head}, {what}: {len(grown.view_labels)} views, "
+                                                    f"{len(set(labels))} labels", "note": note}
+
+
+def top3(rec, q: np.ndarray) -> list[str]:
+    """The recogniser's first three labels for one normalised feature row (no network, no ImageNet)."""
+    x, view_labels, names, heads = rec._fit()
+    pred = rec._one(q, np.zeros(1000, np.float32), x, view_labels, names, heads, 3, None)
+    return [c for c, _ in pred.candidates]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -110,7 +110,7 @@ class Services:
         mine = self.user_gallery(user_id)
         if not mine.labels():
             return self.recognizer
-        from tools.gallery import EmbeddedRecognizer
+        from tools.recognizer import EmbeddedRecognizer
 
         from .galleries import CombinedGallery
 
@@ -141,7 +141,7 @@ class Services:
 
     @cached_property
     def embedded_recognizer(self):
-        from tools.gallery import EmbeddedRecognizer
+        from tools.recognizer import EmbeddedRecognizer
 
         from .galleries import CombinedGallery
 

@@ -2,7 +2,7 @@
 
 Why this file: it is the one interface in front of two recognisers — a vision-language model behind
 any OpenAI-compatible chat endpoint (`VLMRecognizer`, production on a GPU) and the offline CPU
-gallery classifier (`tools.gallery.EmbeddedRecognizer`). Each returns a `Prediction` (candidate ids
+gallery classifier (`tools.recognizer.EmbeddedRecognizer`). Each returns a `Prediction` (candidate ids
 with confidences plus how likely the picture shows no gym equipment at all); `recognize` makes the
 open-set decision (recognized / not_sure / not_equipment) and attaches the catalog card from the
 knowledge base. The models only recognise: every teaching fact (setup, steps, safety, mistakes,

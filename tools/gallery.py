@@ -1,27 +1,17 @@
-"""The "my gym" gallery and the offline CPU recogniser built on it.
+"""The "my gym" gallery: a user's photos of their own gym's machines, with labels and features.
 
 Why this file: a user teaches the app their own gym's machines with a few photos or webcam frames
 each (or a labelled folder tree `<label>/<image>`), and recognition must then work offline on a CPU.
 The gallery keeps photos as files and labels + features in SQLite under a folder the caller gives,
-so it survives restarts and can be listed, relabelled and pruned.
-
-The classifier (chosen by measurement, see `bench/recognition.py`): EfficientNet-Lite0 and Lite2
-pooled features side by side (each block L1-scaled), signed-square-root then L2 normalised; each
-enrolled photo adds 8 views (itself, mirror, squashed, mirrored squashed, 4 corner crops); a
-multinomial logistic-regression head is fit on all views the recogniser sees — the shipped default
-gallery (`indexes.default_gallery`, public-domain photos), the operator's shared gallery and the
-user's own — (scipy L-BFGS, cached until a gallery changes) and ranks the labels. Whether the photo
-shows gym equipment at all (open set) is decided by a contrast: cosine to the nearest gym view minus
-half the cosine to the nearest image of the negative bank (food, pets, people, text, screenshots…).
-ImageNet classes that are equipment (dumbbell, barbell, horizontal bar, parallel bars, punching bag;
-ids from the catalog's `imagenet` field) add candidates the galleries lack.
+so it survives restarts and can be listed, relabelled and pruned. Features: EfficientNet-Lite0 and
+Lite2 pooled features side by side (each block L1-scaled), signed-square-root then L2 normalised; each
+enrolled photo adds 8 views (itself, mirror, squashed, mirrored squashed, 4 corner crops). The
+recogniser that reads galleries is `tools.recognizer.EmbeddedRecognizer`.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
-import math
 import re
 import sqlite3
 import threading
@@ -31,27 +21,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
-from tools.equipment import DEFAULT_ONLY_ACCEPT, TOP_K, Prediction
 from tools.images import ImageInputError, load_image
-from tools.linear_head import LR_C, fit_lda, fit_logistic, head_basis, softmax
 
 FEATURE_VERSION = "lite0+lite2-l1blocks-ssqrt-v2"  # change when features change: stored ones are recomputed
-# The open-set gate: score = cos(nearest gym view) − NEGATIVE_WEIGHT · cos(nearest negative-bank image).
-# Calibrated with `python -m bench recognition` (dev photos, out of the box): below REJECT_SCORE about
-# 1% of gym photos and about 93% of held-out non-gym images fall.
-REJECT_SCORE = 0.27
-NEGATIVE_WEIGHT = 0.5
-SIMILARITY_WIDTH = 0.015   # softness of that gate (logistic width, cosine units)
-# The logistic head has one extra class, the negative bank. When its top machine is one the user enrolled, a
-# "none" probability at or above HEAD_NONE_REJECT also rejects (dev 10-fold, enrolled: held non-gym accepted
-# 17 % → ~4 %, no gym photo rejected); labels known only from the shipped photos keep the similarity gate alone.
-NONE_LABEL = "__none__"
-# A card at this top confidence (a label the user enrolled). `python -m bench recognition`, enrolled 10-fold:
-# confident answers right 92.8 % at 0.8, 98.3 % at 0.85 (30 % of photos answered confidently).
-ACCEPT_CONFIDENCE = 0.85
-HEAD_NONE_REJECT = 0.5
-HEAD_NONE_WIDTH = 0.05
-IMAGENET_MIN = 0.15        # ImageNet softmax mass for an equipment class to count as a candidate
 STORE_SIDE = 512           # px; enrolled photos are stored at most this long (features use 224–288)
 IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif"}
 _LABEL_RE = re.compile(r"^[^/\\\x00-\x1f]{1,64}$")
@@ -249,141 +221,3 @@ class Gallery:
         return normalise_features(self.featurizer.features(enrollment_views(img)))
 
 
-class EmbeddedRecognizer:
-    """Offline CPU recogniser: the gallery's linear head + nearest-view gate, and ImageNet equipment classes.
-    `head`: "logistic" (shipped; L-BFGS, warm-started from the previous fit) or "lda" (closed form, a 5x faster
-    refit and better enrolled top-3, but it lets more non-gym images through and is overconfident out of the box)."""
-
-    name = "embedded"
-
-    def __init__(self, gallery: Gallery | None = None, featurizer=None, imagenet_map: dict[int, str] | None = None,
-                 reject_score: float = REJECT_SCORE, accept_confidence: float = ACCEPT_CONFIDENCE,
-                 imagenet_min: float = IMAGENET_MIN, c: float = LR_C, head: str = "logistic"):
-        if head not in ("lda", "logistic"):
-            raise ValueError(f"head must be 'lda' or 'logistic', not {head!r}")
-        self.gallery, self._featurizer = gallery, featurizer
-        self.imagenet_map = dict(imagenet_map or {})
-        self.reject_score, self.accept_confidence = reject_score, accept_confidence
-        self.imagenet_min, self.c, self.head = imagenet_min, c, head
-        self._head, self._head_rev = None, None
-        self.warm_from = None   # another recogniser whose head starts this one's fit (same feature space)
-        self._bank = np.zeros((0, 0), np.float32)
-        self._lock = threading.Lock()
-
-    @classmethod
-    def from_kb(cls, kb, gallery: Gallery | None = None, **kw) -> "EmbeddedRecognizer":
-        """ImageNet indices of catalog items (the `imagenet` field) become zero-enrollment classes."""
-        return cls(gallery, imagenet_map={i: e.id for e in kb.equipment.values() for i in e.imagenet}, **kw)
-
-    @property
-    def featurizer(self):
-        if self._featurizer is None:
-            self._featurizer = self.gallery.featurizer if self.gallery is not None else _default_featurizer()
-        return self._featurizer
-
-    def _fit(self):
-        """(views, labels list, W, b) for the current gallery revision; refit only after changes."""
-        rev = self.gallery.revision if self.gallery is not None else None
-        with self._lock:
-            if self._head is None or rev != self._head_rev:
-                x, view_labels = self.gallery.matrix() if self.gallery is not None else (np.zeros((0, 0)), [])
-                bank = getattr(self.gallery, "negatives", None)
-                bank = bank() if callable(bank) else shipped_negatives()
-                self._bank = bank if len(bank) and bank.shape[1] == (x.shape[1] if len(x) else -1) else \
-                    np.zeros((0, 0), np.float32)   # another feature space (a test featurizer): no contrast
-                names = sorted(set(view_labels))
-                w = b = None
-                if len(names) >= 2:
-                    # the negative bank is one more class of the head: "none of the machines" (NONE_LABEL)
-                    head_x, head_labels = (np.concatenate([x, self._bank]), [*view_labels, *[NONE_LABEL] * len(self._bank)]) \
-                        if len(self._bank) else (x, view_labels)
-                    classes = sorted(set(head_labels))
-                    y = np.array([classes.index(lab) for lab in head_labels])
-                    if self.head == "lda":
-                        w, b = fit_lda(head_x, y, len(classes), basis=head_basis(x))
-                    else:
-                        w, b = fit_logistic(head_x, y, len(classes), self.c, basis=head_basis(x),
-                                            init=self._warm_start(classes, x.shape[1]))
-                    names = classes
-                self._head, self._head_rev = (x, view_labels, names, w, b), rev
-            return self._head
-
-    def _warm_start(self, names: list[str], dim: int):
-        """The last head fitted here (or by `warm_from`, the shared recogniser) mapped onto `names`:
-        adding a photo then refits in a fraction of the cold time."""
-        head = self._head if self._head is not None else getattr(self.warm_from, "_head", None)
-        if head is None or head[3] is None or head[3].shape[0] != dim:
-            return None
-        old = {n: i for i, n in enumerate(head[2])}
-        w, b = np.zeros((dim, len(names)), np.float32), np.zeros(len(names), np.float32)
-        for j, n in enumerate(names):
-            if n in old:
-                w[:, j], b[j] = head[3][:, old[n]], head[4][old[n]]
-        return w, b
-
-    def predict(self, image: Image.Image, k: int = TOP_K) -> Prediction:
-        return self.predict_batch([image], k)[0]
-
-    def predict_batch(self, images: list[Image.Image], k: int = TOP_K) -> list[Prediction]:
-        """One network pass for several images (video frames)."""
-        feats, logits = self.featurizer.features_and_logits(images)
-        x, view_labels, names, w, b = self._fit()
-        q = normalise_features(feats)
-        labels_of = getattr(self.gallery, "enrolled_labels", None)
-        enrolled = labels_of() if callable(labels_of) else None   # once per batch: it reads the galleries
-        return [self._one(q[i], softmax(logits[i]), x, view_labels, names, w, b, k, enrolled)
-                for i in range(len(images))]
-
-    def _one(self, q, probs, x, view_labels, names, w, b, k, enrolled: set[str] | None) -> Prediction:
-        """`enrolled`: labels someone enrolled here (None: the gallery cannot tell, e.g. a bare test gallery)."""
-        scores: dict[str, float] = {}
-        detail: dict = {}
-        names = names if len(view_labels) else []
-        machine_names = [n for n in names if n != NONE_LABEL]
-        gate = 0.0
-        if len(view_labels):
-            sims = x @ q
-            best = int(np.argmax(sims))
-            negative = float((self._bank @ q).max()) if len(self._bank) else 0.0
-            score = float(sims[best]) - NEGATIVE_WEIGHT * negative
-            detail.update(similarity=round(float(sims[best]), 4), nearest_label=view_labels[best],
-                          negative_similarity=round(negative, 4), gate_score=round(score, 4))
-            gate = 1.0 / (1.0 + math.exp(-(score - self.reject_score) / SIMILARITY_WIDTH))
-            p = softmax(q @ w + b) if w is not None else np.ones(1)
-            none = float(p[names.index(NONE_LABEL)]) if NONE_LABEL in names else 0.0
-            machines = {n: float(pi) / max(1.0 - none, 1e-6) for n, pi in zip(names, p) if n != NONE_LABEL}
-            top = max(machines, key=machines.get) if machines else None
-            if top is not None and enrolled is not None and top in enrolled:
-                # the user's own photos make the head's "none" trustworthy (out of the box it is not: the
-                # shipped photos look unlike phone photos), so it closes the gate too
-                gate = min(gate, 1.0 / (1.0 + math.exp(-(HEAD_NONE_REJECT - none) / HEAD_NONE_WIDTH)))
-            detail["head_none"] = round(none, 4)
-            for name, pi in machines.items():
-                scores[name] = pi * gate
-        imagenet: dict[str, float] = {}
-        for idx, eq_id in self.imagenet_map.items():
-            imagenet[eq_id] = imagenet.get(eq_id, 0.0) + float(probs[idx])
-        top_in = max(imagenet.values(), default=0.0)
-        for eq_id, pi in imagenet.items():   # enrolled labels are the user's own evidence: ImageNet only adds others
-            if pi >= self.imagenet_min and eq_id not in machine_names:
-                scores[eq_id] = pi
-        in_domain = max(gate, 1.0 if top_in >= self.imagenet_min else top_in / self.imagenet_min)
-        source = "+".join(s for s, on in (("gallery", gate >= 0.5), ("imagenet", top_in >= self.imagenet_min)) if on)
-        cands = sorted(scores.items(), key=lambda kv: -kv[1])[:k]
-        if cands and enrolled is not None and cands[0][0] in machine_names and cands[0][0] not in enrolled:
-            detail["accept_at"] = DEFAULT_ONLY_ACCEPT   # only the shipped photos know it: show the picker
-        return Prediction([(i, round(c, 4)) for i, c in cands], round(1.0 - in_domain, 4), source or "none", detail)
-
-
-@functools.lru_cache(maxsize=1)
-def shipped_negatives() -> np.ndarray:
-    """The negative bank shipped with the default gallery (empty if it is missing or stale)."""
-    from indexes.default_gallery import DefaultGallery
-
-    return DefaultGallery(featurizer=object()).negatives()
-
-
-def _default_featurizer():
-    from runtime.vision import get_featurizer
-
-    return get_featurizer()

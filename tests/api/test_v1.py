@@ -26,7 +26,8 @@ from api.app import create_api
 from config import settings_from_env
 from services import Services
 from tools import profiles as P
-from tools.gallery import EmbeddedRecognizer, Gallery
+from tools.gallery import Gallery
+from tools.recognizer import EmbeddedRecognizer
 
 MAX_UPLOAD_MB = 1.0
 RED, BLUE, GREEN = (210, 20, 20), (20, 30, 200), (20, 180, 40)

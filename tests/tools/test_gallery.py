@@ -8,7 +8,9 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from tools.equipment import recognize
-from tools.gallery import FEATURE_VERSION, EmbeddedRecognizer, Gallery, fit_logistic, normalise_label
+from tools.gallery import FEATURE_VERSION, Gallery, normalise_label
+from tools.recognizer import EmbeddedRecognizer
+from tools.linear_head import fit_logistic
 
 # Generated stand-ins for gym photos (the dev photos are for measurement only; tests never use them).
 KINDS = ("treadmill", "stationary_bike", "leg_press_machine")

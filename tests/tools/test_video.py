@@ -138,7 +138,8 @@ def test_frame_throttle_and_live_recognizer(kb):
 
 @pytest.mark.slow
 def test_embedded_recogniser_on_generated_clip(tmp_path, clip, kb, one_thread):
-    from tools.gallery import EmbeddedRecognizer, Gallery
+    from tools.gallery import Gallery
+    from tools.recognizer import EmbeddedRecognizer
 
     rng = np.random.default_rng(11)
     g = Gallery(tmp_path / "gym")
