@@ -31,6 +31,12 @@ CHAR_WEIGHT = 0.2
 # first of the next ones that states it (a warm-up question whose top article only says "warm up first" is
 # answered by the next article's "5-10 minutes")
 POOL_ARTICLES = 3
+# A sentence that opens by reporting a study ("A 2018 meta-analysis (Morton et al.) found…", "2018年的一项荟萃
+#分析发现…") is the evidence, not the advice: when another sentence states the amount too, that one leads
+_REPORT = re.compile(r"(?:(?:A|An|One|The|In a|In one)\s+)?(?:(?:19|20)\d\d\s+)?(?:large\s+|recent\s+)?(?:systematic review|"
+                     r"meta-analysis|review|study|trial|survey)\b|(?:(?:19|20)\d\d年的?)?一项.{0,12}?(?:研究|荟萃分析|综述|试验|"
+                     r"调查)", re.I)
+REPORT_PENALTY = 50.0    # below any other sentence stating the same kind of amount, above one stating none
 # A sentence opening with a pronoun or connective leans on the one before it ("It usually peaks 24-72 hours
 # after...", "这些切点低于WHO标准", "所以真正的问题..."): quoted first, it is quoted with that one.
 _ANAPHOR = re.compile(r"(?:(?:It|Its|This|That|These|Those|They|Their|Such|So|Both|Then|But|However|Instead|Also|"
@@ -134,7 +140,8 @@ class Composer:
 
         def weight(s: str) -> float:
             stated = 0.0 if quantity is None else 1000.0 if quantity.search(s) else 100.0 if states_number(s) else 0.0
-            return stated + self.weight(q_tokens, self.sentence_set(s), topic)
+            reported = REPORT_PENALTY if stated and _REPORT.match(s) else 0.0
+            return stated - reported + self.weight(q_tokens, self.sentence_set(s), topic)
         order = sorted(range(len(sentences)), key=lambda i: (-weight(sentences[i]), i))[:n]
         if len(order) > 1 and order[1] == order[0] - 1 and sentences[order[1]].endswith((":", "：")):
             order.sort()

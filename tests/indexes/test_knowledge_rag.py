@@ -277,3 +277,15 @@ def test_a_lead_sentence_that_leans_on_the_one_before_is_quoted_with_it(built):
     zh = "训练者需要更多。这些蛋白质分几餐吃。"
     assert index.composer.best_sentences(zh, {"蛋白质"}, n=1) == ["训练者需要更多。这些蛋白质分几餐吃。"]
     assert index.composer.best_sentences("It takes 10-14 days to adapt.", {"adapt"}) == ["It takes 10-14 days to adapt."]
+
+
+def test_the_advice_leads_before_the_study_that_backs_it(built):
+    index, _ = built
+    grams = knowledge_rag.asked_quantity("how many grams of protein")
+    text = ("A 2018 meta-analysis (Morton et al.) found gains stopped at about 1.6 g per kg of protein. "
+            "To gain muscle, eat 1.6-2.2 g of protein per kg a day.")
+    assert index.composer.best_sentences(text, {"protein", "muscle"}, grams)[0].startswith("To gain muscle")
+    zh = "2018年的一项荟萃分析发现，蛋白质每公斤约1.6克后不再增肌。想增肌，每天每公斤吃1.6-2.2克蛋白质。"
+    assert index.composer.best_sentences(zh, {"蛋白质"}, grams)[0].startswith("想增肌")
+    only = "A 2018 review found 1.6 g per kg of protein enough. Sleep well."
+    assert index.composer.best_sentences(only, {"protein"}, grams)[0].startswith("A 2018 review")   # still the amount
