@@ -1,18 +1,5 @@
 """indexes.name_tools: a named exercise plus a tool the request adds picks the variant done on that tool."""
-import pytest
-
-from indexes.names import NameMatcher
-from knowledge import load_knowledge
-
-
-@pytest.fixture(scope="module")
-def matcher():
-    return NameMatcher(load_knowledge(validate=False))
-
-
-def top(matcher, query):
-    found = matcher.match(query)
-    return found[0][0] if found else None
+from tests.indexes.test_names import matcher, top  # noqa: F401 (fixture)
 
 
 def test_a_named_tool_picks_the_exercise_done_on_it(matcher):
