@@ -8,8 +8,8 @@ keeps a refit to a fraction of a second. The two heads have two jobs (`python -m
 enrolled 10-fold): the logistic head names the top machine and its confidence and holds the "none" class
 (alone: top-1 67.5 %, top-3 86.0 %; non-gym accepted 3.9 %); shrinkage LDA, whose shared covariance
 discounts how one machine's photos vary, ranks the alternatives better (alone: top-3 89.0 % but top-1
-66.0 %, non-gym accepted 12.2 %, confidently wrong out of the box), so it orders the picker behind the
-logistic top: top-1 67.5 %, top-3 90.0 %, top-5 95.0 %.
+66.0 %, non-gym accepted 12.2 %, confidently wrong out of the box), so the logistic head's mass beyond its
+top is shared out by LDA's odds (`ranked_probabilities`): top-1 68.5 %, top-3 90.0 %, top-5 95.0 %.
 """
 from __future__ import annotations
 

@@ -92,10 +92,10 @@ class EmbeddedRecognizer:
                         if len(self._bank) else (x, view_labels)
                     names = sorted(set(head_labels))
                     y = np.array([names.index(lab) for lab in head_labels])
-                    last = self._last_heads()
+                    last = self._last_fit()
                     heads = fit_heads(head_x, y, len(names), self._head_kind(), self.c,
-                                      init=self._warm_start(names, x.shape[1]),
-                                      previous=last.projection if last is not None else None)
+                                      init=self._warm_start(last, names, x.shape[1]),
+                                      previous=last[3].projection if last is not None and last[3] else None)
                 self._head, self._head_rev = (x, view_labels, names, heads), rev
             return self._head
 
@@ -109,14 +109,13 @@ class EmbeddedRecognizer:
             return "logistic"
         return self.head
 
-    def _last_heads(self) -> Heads | None:
-        head = self._head if self._head is not None else getattr(self.warm_from, "_head", None)
-        return head[3] if head is not None else None
+    def _last_fit(self):
+        """The last fit here, else the one of `warm_from` (the shared recogniser), else None."""
+        return self._head if self._head is not None else getattr(self.warm_from, "_head", None)
 
-    def _warm_start(self, names: list[str], dim: int):
-        """The last logistic head fitted here (or by `warm_from`, the shared recogniser) mapped onto `names`:
-        adding a photo then refits in a fraction of the cold time."""
-        head = self._head if self._head is not None else getattr(self.warm_from, "_head", None)
+    def _warm_start(self, head, names: list[str], dim: int):
+        """The logistic head of the last fit `head` mapped onto `names`: adding a photo then refits in a
+        fraction of the cold time."""
         if head is None or head[3] is None or self.head == "lda" or head[3].decide[0].shape[0] != dim:
             return None
         (old_w, old_b), old = head[3].decide, {n: i for i, n in enumerate(head[2])}
