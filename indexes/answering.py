@@ -37,6 +37,7 @@ _REPORT = re.compile(r"(?:(?:A|An|One|The|In a|In one)\s+)?(?:(?:19|20)\d\d\s+)?
                      r"meta-analysis|review|study|trial|survey)\b|(?:(?:19|20)\d\d年的?)?一项.{0,12}?(?:研究|荟萃分析|综述|试验|"
                      r"调查)", re.I)
 REPORT_PENALTY = 50.0    # below any other sentence stating the same kind of amount, above one stating none
+BOUND_PENALTY = 50.0     # "beyond ~22 sets…" below "10-20 sets a week" when the question asks no limit
 # A sentence opening with a pronoun or connective leans on the one before it ("It usually peaks 24-72 hours
 # after...", "这些切点低于WHO标准", "所以真正的问题..."): quoted first, it is quoted with that one.
 _ANAPHOR = re.compile(r"(?:(?:It|Its|This|That|These|Those|They|Their|Such|So|Both|Then|But|However|Instead|Also|"
@@ -44,6 +45,19 @@ _ANAPHOR = re.compile(r"(?:(?:It|Its|This|That|These|Those|They|Their|Such|So|Bo
                       r"换句话说)")
 # An article's own disclaimer line answers nothing (every reply carries its own)
 _DISCLAIMER = re.compile(r"not\s+(?:a\s+)?(?:substitute\s+for\s+)?medical\s+advice|不构成医疗建议|仅供参考", re.I)
+
+
+def stated_score(sentence: str, quantity: Amount | None) -> float:
+    """How well a sentence states the asked amount, before its shared words count: the amount (1000), less
+    when reported from a study or stated only as a bound the question did not ask for; any number (100)."""
+    if quantity is None:
+        return 0.0
+    if quantity.search(sentence):
+        return 1000.0 - (REPORT_PENALTY if _REPORT.match(sentence) else 0.0) - (
+            BOUND_PENALTY if quantity.only_as_bound(sentence) else 0.0)
+    return 100.0 if states_number(sentence) else 0.0
+
+
 NOT_FOUND = {
     "en": "I could not find this in the knowledge base, so I will not guess. Try rephrasing, or ask about "
           "training, nutrition, recovery or safety.",
@@ -126,7 +140,7 @@ class Composer:
             if not stating:
                 continue
             topic = self.topic(p.doc_id, p.lang)
-            w = (max(self.weight(q_tokens, self.sentence_set(u), topic) for u in stating),
+            w = (max(stated_score(u, quantity) + self.weight(q_tokens, self.sentence_set(u), topic) for u in stating),
                  self.weight(q_tokens, self._tokens[p.node_id], topic))
             if best is None or w > best[0]:
                 best = (w, p)
@@ -139,9 +153,7 @@ class Composer:
         sentences = [u for u in units(text) if not _DISCLAIMER.search(u)] or units(text)
 
         def weight(s: str) -> float:
-            stated = 0.0 if quantity is None else 1000.0 if quantity.search(s) else 100.0 if states_number(s) else 0.0
-            reported = REPORT_PENALTY if stated and _REPORT.match(s) else 0.0
-            return stated - reported + self.weight(q_tokens, self.sentence_set(s), topic)
+            return stated_score(s, quantity) + self.weight(q_tokens, self.sentence_set(s), topic)
         order = sorted(range(len(sentences)), key=lambda i: (-weight(sentences[i]), i))[:n]
         if len(order) > 1 and order[1] == order[0] - 1 and sentences[order[1]].endswith((":", "：")):
             order.sort()

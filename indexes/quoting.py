@@ -10,6 +10,11 @@ _SENTENCE = re.compile(r"(?<=[。！？；])\s*|(?<=[.!?])\s+")  # "0.8 g" stays
 # Quantity cross-check: a question asking for an amount ("how many g/kg", "多少分钟", "what %") is
 # answered first by a section that states that kind of amount. (asked-for pattern, stated pattern)
 _NUM = r"\d(?:[\d.,]*)\s*(?:[-–~～至到]\s*[\d.,]+\s*)?"
+# "how much at most": an amount stated as a bound is then the answer (Amount.only_as_bound)
+LIMIT_ASKED = (r"(?<!my )(?<!your )(?<!true )(?<!rep )\bmax(?:imum)?\b(?!\s*(?:reps?|lifts?|out|heart|hr|strength))"
+               r"|upper limit|at most|safe limit|limit (?:is|for|of|per)|最多|上限|最高|不超过|不能超过")
+# ...or at least / at most of any kind of amount ("女生每天最少吃多少热量": "不低于1200千卡" answers it)
+BOUND_ASKED = LIMIT_ASKED + r"|minimum|\bmin\b(?!\s*(?:ute|s\b))|at least|lowest|how low|最少|至少|最低|不低于|下限"
 QUANTITIES = [
     (r"g\s*/\s*kg|per k(?:g|ilo)|每公斤|每千克|/kg",
      _NUM + r"(?:m?g|ml|毫?克|毫升)\s*(?:/\s*kg|per kg|每公斤|/公斤)|每公斤(?:体重)?(?:约|摄入)?" + _NUM + r"(?:毫?克|毫升)"
@@ -17,11 +22,12 @@ QUANTITIES = [
      r"|每(?:减少)?1?公斤[^。]{0,20}?" + _NUM + r"(?:毫?升|毫?克)"),
     (r"%|percent|share|proportion|ratio|比例|百分|占多少|占比", _NUM + r"%|百分之"),
     (r"\bmin(?:ute)?s?\b|几分钟|分钟", _NUM + r"(?:min|minutes?|分钟)"),
-    (r"\bhours?\b|几(?:个)?(?:小时|钟头?)|多少小时", _NUM + r"(?:h\b|hours?|小时)"),
+    # ("grams per hour" asks for grams)
+    (r"(?<!per )(?<!an )(?<!each )(?<!every )\bhours?\b|几(?:个)?(?:小时|钟头?)|多少小时", _NUM + r"(?:h\b|hours?|小时)"),
     (r"\bsec(?:ond)?s?\b|几秒|多少秒", _NUM + r"(?:s\b|sec|seconds?|秒)"),
     (r"how long|多久|多长时间|when does|什么时候", _NUM + r"(?:s\b|sec|seconds?|min|minutes?|h\b|hours?|days?|weeks?"
                                                  r"|秒|分钟|小时|天|周|个月)"),
-    (r"(?<!my )(?<!your )(?<!true )(?<!rep )\bmax(?:imum)?\b(?!\s*(?:reps?|lifts?|out|heart|hr|strength))|upper limit|at most|safe limit|limit (?:is|for|of|per)|最多|上限|最高|不超过|不能超过",
+    (LIMIT_ASKED,
      r"(?:under|below|no more than|up to|at most|limit(?:ing)?|maximum|不超过|低于|上限|最多|以内|以下)[^.。；;]{0,24}?\d"),
     (r"calorie|kcal|热量|大卡|千卡|卡路里", _NUM + r"(?:kcal|calories|千卡|大卡)"),
     (r"\bmg\b|毫克|(?:how much|dose|多少|剂量).{0,12}(?:caffeine|咖啡因)|(?:caffeine|咖啡因).{0,12}(?:how much|dose|多少|剂量)",
@@ -33,6 +39,10 @@ QUANTITIES = [
      r"|推荐量|摄入量|建议量|标准量", r"\d"),
 ]
 DIGIT = re.compile(r"\d")
+# An amount stated as a bound ("beyond ~22 sets is junk volume", "不超过约10个有效组") answers "how much at
+# most", not "how much": a question that does not ask for a limit is answered first by a recommended amount.
+_BOUND_BEFORE = re.compile(r"(?:beyond|more than|over|above|exceed(?:s|ing)?|at most|no more than|up to|under|below|"
+                           r"minimum|at least|超过|不超过|多于|高于|低于|不低于|至少|最少|最多|以上|上限|下限)[^.。；;,，\d]{0,10}$", re.I)
 
 # Citation years are no amounts: "Hall & Guo 2017", "(2018)", "WHO 2020 guidelines", "2018年的荟萃分析" state no
 # quantity a "how many / 多少" question asks. A year-like number (19xx/20xx as four digits) with no unit after
@@ -61,13 +71,24 @@ def mask_citations(text: str) -> str:
 
 
 class Amount:
-    """The pattern of an asked kind of amount, searched with citation years blanked (`mask_citations`)."""
+    """The pattern of an asked kind of amount, searched with citation years blanked (`mask_citations`);
+    `limit`: the question asks for an upper limit, so an amount stated as a bound is what it asks."""
 
-    def __init__(self, pattern: str):
+    def __init__(self, pattern: str, limit: bool = False):
         self.pattern = re.compile(pattern, re.I)
+        self.limit = limit
 
     def search(self, text: str) -> re.Match | None:
         return self.pattern.search(mask_citations(text))
+
+    def only_as_bound(self, text: str) -> bool:
+        """Every statement of the amount in `text` is a bound ("beyond ~22 sets", "不超过约10个"), and the
+        question did not ask for one."""
+        if self.limit:
+            return False
+        masked = mask_citations(text)
+        found = list(self.pattern.finditer(masked))
+        return bool(found) and all(_BOUND_BEFORE.search(masked[:m.start()]) for m in found)
 
 
 def states_number(text: str) -> bool:
@@ -90,7 +111,7 @@ def split_asked(query: str) -> tuple[Amount | None, str]:
     given = _GIVEN.sub(" ", q)
     for asked, stated in QUANTITIES:
         if re.search(asked, given):
-            return Amount(stated), re.sub(asked, " ", q)
+            return Amount(stated, limit=bool(re.search(BOUND_ASKED, given))), re.sub(asked, " ", q)
     return None, q
 
 

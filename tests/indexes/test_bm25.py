@@ -70,3 +70,10 @@ def test_token_weights_scale_each_contribution():
     full = index.scores(["肉"])
     assert index.scores(["肉"], [0.2]) == pytest.approx(0.2 * full)
     assert index.scores(["肉", "红烧"], [0.5, 1.0])[0] > index.scores(["肉"])[0]
+
+
+def test_correct_writes_out_shorthand_instead_of_correcting_it():
+    texts = ["Warm up for 5-10 minutes", "Safety pins", "Rest days each week"]
+    index = bm25.BM25([bm25.tokenize(t) for t in texts], surface=texts)
+    assert index.correct("warmup how many mins b4 lifting") == "warmup how many minutes before lifting"  # not 'pins'
+    assert index.correct("30mins, 3 days a wk, max hr") == "30minutes, 3 days a week, max hr"   # hr: heart rate

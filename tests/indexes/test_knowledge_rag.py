@@ -289,3 +289,20 @@ def test_the_advice_leads_before_the_study_that_backs_it(built):
     assert index.composer.best_sentences(zh, {"蛋白质"}, grams)[0].startswith("想增肌")
     only = "A 2018 review found 1.6 g per kg of protein enough. Sleep well."
     assert index.composer.best_sentences(only, {"protein"}, grams)[0].startswith("A 2018 review")   # still the amount
+
+
+def test_a_recommended_amount_leads_over_one_stated_only_as_a_bound(built):
+    index, _ = built
+    sets = knowledge_rag.asked_quantity("how many sets per muscle per week")
+    text = ("Beyond about 22 sets per muscle per week, extra work adds fatigue. "
+            "Most lifters do best with 10-20 sets per muscle.")
+    assert index.composer.best_sentences(text, {"muscle", "week"}, sets, n=1)[0].startswith("Most lifters")
+    zh = "每个肌群每周不超过约22组。中级训练者通常以10-20组效果最佳。"
+    assert index.composer.best_sentences(zh, {"肌群"}, knowledge_rag.asked_quantity("一周练多少组"), n=1)[0] \
+        .startswith("中级")
+    # ...but a question asking for the limit (at most / at least) is answered by the bound
+    most = knowledge_rag.asked_quantity("what's the max number of sets per week")
+    assert index.composer.best_sentences(text, {"muscle", "week"}, most, n=1)[0].startswith("Beyond")
+    floor = knowledge_rag.asked_quantity("女生每天最少吃多少热量")
+    kcal = "女性每天摄入不低于1200千卡。每天约需2000千卡。"
+    assert index.composer.best_sentences(kcal, {"女性"}, floor, n=1)[0].startswith("女性每天摄入不低于")

@@ -71,3 +71,18 @@ def test_a_bare_target_or_intake_question_asks_for_a_number():
     assert not asked_quantity("daily fibre target").search("Fibre keeps you full.")
     assert asked_quantity("膳食纤维推荐量").search("每天25-30克")
     assert asked_quantity("is stretching good for runners") is None
+
+
+def test_a_rate_per_hour_asks_for_the_amount_not_for_hours():
+    asked = asked_quantity("how many grams of carbs per hour in a long run")
+    assert asked.search("take 30-60 g of carbohydrate per hour")
+    assert not asked.search("A meal 1-4 hours before training tops up energy.")
+    assert asked_quantity("how many hours of sleep").search("Sleep 7-9 hours.")
+
+
+def test_an_amount_is_a_bound_only_when_every_statement_of_it_is_one():
+    sets = asked_quantity("how many sets a week")
+    assert sets.only_as_bound("Beyond about 22 sets a week it is junk volume.")
+    assert sets.only_as_bound("单次训练中每个肌群不超过约10个有效组。")
+    assert not sets.only_as_bound("Do 10-20 sets, and no more than 22 sets.")
+    assert not asked_quantity("at most how many sets a week").only_as_bound("Beyond about 22 sets a week.")
