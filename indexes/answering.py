@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from knowledge.language import CJK as _CJK
 
 from . import bm25
-from .quoting import Amount, snippet, split_asked, states_number, units
+from .quoting import Amount, asks_how_to, snippet, split_asked, states_number, units
 
 TOPIC_WEIGHT = 0.25      # a title word's share when choosing among one article's sections and sentences
 # A single Chinese character's share of a word, in the knowledge gate's BM25 and in sentence weights:
@@ -36,6 +36,12 @@ POOL_ARTICLES = 3
 _REPORT = re.compile(r"(?:(?:A|An|One|The|In a|In one)\s+)?(?:(?:19|20)\d\d\s+)?(?:large\s+|recent\s+)?(?:systematic review|"
                      r"meta-analysis|review|study|trial|survey)\b|(?:(?:19|20)\d\d年的?)?一项.{0,12}?(?:研究|荟萃分析|综述|试验|"
                      r"调查)", re.I)
+METHOD_SENTENCES = 3     # a how-to answer quotes the method's first sentences in order...
+METHOD_START = 0.75      # ...from the first sentence with this share of the best one's query weight
+BARE_ANSWER = 6          # characters: a lead as short as "Yes." / "可以。" is bold together with its next sentence
+# ...and so is a worked example ("For example, 70 kg at 1.75 m: … = 22.9", "例如体重70公斤…"): the rule it works leads,
+# unless the question gives numbers of its own ("80公斤做5次最大重量是多少" is answered by "例如80公斤×5次…≈93公斤")
+_EXAMPLE = re.compile(r"(?:for example|for instance|example:|e\.g\.|say you|例如|比如|举个例子|举例)", re.I)
 REPORT_PENALTY = 50.0    # below any other sentence stating the same kind of amount, above one stating none
 BOUND_PENALTY = 50.0     # "beyond ~22 sets…" below "10-20 sets a week" when the question asks no limit
 # A sentence opening with a pronoun or connective leans on the one before it ("It usually peaks 24-72 hours
@@ -49,11 +55,13 @@ _DISCLAIMER = re.compile(r"not\s+(?:a\s+)?(?:substitute\s+for\s+)?medical\s+advi
 
 def stated_score(sentence: str, quantity: Amount | None) -> float:
     """How well a sentence states the asked amount, before its shared words count: the amount (1000), less
-    when reported from a study or stated only as a bound the question did not ask for; any number (100)."""
+    when reported from a study, worked as an example or stated only as a bound the question did not ask
+    for; any number (100)."""
     if quantity is None:
         return 0.0
     if quantity.search(sentence):
-        return 1000.0 - (REPORT_PENALTY if _REPORT.match(sentence) else 0.0) - (
+        example = _EXAMPLE.match(sentence) and not quantity.gives
+        return 1000.0 - (REPORT_PENALTY if _REPORT.match(sentence) or example else 0.0) - (
             BOUND_PENALTY if quantity.only_as_bound(sentence) else 0.0)
     return 100.0 if states_number(sentence) else 0.0
 
@@ -97,12 +105,15 @@ class Composer:
         hits = hits[:k]
         joiner = "" if lang == "zh" else " "
         topic0 = self.topic(hits[0].doc_id, hits[0].lang)
-        lead = self.best_sentences(hits[0].text, q_tokens, quantity, topic0)
-        if len(lead) > 1 and lead[0].endswith((":", "：")):   # a lead-in line and its list lead together
-            lead = [joiner.join(lead)]
+        how_to = quantity is None and asks_how_to(query)
+        lead = (self.method_sentences(hits[0].text, q_tokens, topic0) if how_to
+                else self.best_sentences(hits[0].text, q_tokens, quantity, topic0))
+        if len(lead) > 1 and (lead[0].endswith((":", "：")) or len(lead[0]) <= BARE_ANSWER):
+            lead = [joiner.join(lead)]   # a lead-in line and its list, or "Yes." and its why, lead together
         w0 = self.weight(q_tokens, self.sentence_set(lead[0]), topic0)   # a second sentence must be about as on-topic
-        lead = lead[:1] + [x for x in lead[1:] if self.weight(q_tokens, self.sentence_set(x), topic0) >= 0.5 * w0 > 0
-                           or (quantity is not None and quantity.search(x))]   # ...or state the asked amount
+        lead = lead[:1] + [x for x in lead[1:] if how_to or self.weight(q_tokens, self.sentence_set(x), topic0) >= 0.5 * w0 > 0
+                           or (quantity is not None and (quantity.yes_no or quantity.search(x)))]   # ...or state
+        # the asked amount, or say why after a yes or no
         used, parts = [hits[0]], [f"**{lead[0]}**" + "".join(joiner + x for x in lead[1:]) + " [1]"]
         for hit in hits[1:]:
             topic = self.topic(hit.doc_id, hit.lang)
@@ -124,7 +135,7 @@ class Composer:
         (not only the retrieved ones), the one whose stating sentence shares the most query-term weight with
         the question; when that article states no such amount, the same from the next retrieved article
         that does (up to POOL_ARTICLES); None when none states it."""
-        for doc in list(dict.fromkeys((h.doc_id, h.lang) for h in hits))[:POOL_ARTICLES]:
+        for doc in list(dict.fromkeys((h.doc_id, h.lang) for h in hits))[:quantity.articles or POOL_ARTICLES]:
             found = self._stating_in(doc, q_tokens, quantity)
             if found is not None:
                 p = found[1]
@@ -139,8 +150,10 @@ class Composer:
             stating = [u for u in units(p.text) if quantity.search(u)]
             if not stating:
                 continue
-            topic = self.topic(p.doc_id, p.lang)
-            w = (max(stated_score(u, quantity) + self.weight(q_tokens, self.sentence_set(u), topic) for u in stating),
+            topic, heading = self.topic(p.doc_id, p.lang), self.sentence_set(p.section)
+            # a sentence is read under its heading: "每天3-5克" in "肌酸：证据充分" states creatine's dose
+            w = (max(stated_score(u, quantity) + self.weight(q_tokens, self.sentence_set(u) | heading, topic)
+                     for u in stating),
                  self.weight(q_tokens, self._tokens[p.node_id], topic))
             if best is None or w > best[0]:
                 best = (w, p)
@@ -163,6 +176,19 @@ class Composer:
             before = sentences[first - 1]
             out = [before + ("" if _CJK.search(before) else " ") + out[0]] + [x for x in out[1:] if x != before]
         return out
+
+    def method_sentences(self, text: str, q_tokens: set[str], topic: frozenset[str] = frozenset(),
+                         n: int = METHOD_SENTENCES) -> list[str]:
+        """A method as the section tells it, in order: from the first sentence about as on-topic as its best (or
+        the one that sentence leans on) on."""
+        sentences = [u for u in units(text) if not _DISCLAIMER.search(u)] or units(text)
+        if not sentences:
+            return []
+        w = [self.weight(q_tokens, self.sentence_set(x), topic) for x in sentences]
+        first = next(i for i, x in enumerate(w) if x >= METHOD_START * max(w))   # where the text takes the question up
+        if first > 0 and _ANAPHOR.match(sentences[first]):
+            first -= 1
+        return sentences[first:first + n]
 
     def weight(self, q_tokens: set[str], tokens: set[str], topic: frozenset[str] = frozenset()) -> float:
         """Query-term weight a text shares with the question: the summed IDF of the shared tokens, single

@@ -25,11 +25,15 @@ _GLUED = re.compile(r"[a-z]{2,}(?=\d)|(?<=[a-z]{2})\d+")  # "rpe8" → also "rpe
 STOP_EN = frozenset(
     "a an and are as at be by can do does for from how i in is it me my of on or should the this to "
     "what when which who why will with you your show please about many much".split())
-# Shorthand as people type it, written out before spelling correction: "mins" is no typo of "pins" (the
-# corrector's nearest corpus word), and "b4" / "hrs" share no token with the text they mean.
+# Shorthand and gym slang as people type them, written out before spelling correction: "mins" is no typo of
+# "pins" (the corrector's nearest corpus word), and "b4" / "hrs" / "gains" share no token with the text they mean.
 SHORTHAND = {"mins": "minutes", "secs": "seconds", "hrs": "hours", "wk": "week", "wks": "weeks",
-             "b4": "before", "cals": "calories", "kcals": "kcal", "yr": "year", "yrs": "years", "lbs": "pounds"}
+             "b4": "before", "cals": "calories", "kcals": "kcal", "yr": "year", "yrs": "years", "lbs": "pounds",
+             "gains": "muscle gains"}
 _SHORTHAND = re.compile(r"(?<![a-z])(?:" + "|".join(SHORTHAND) + r")\b", re.I)
+# ...and Chinese gym talk for the words the articles use (组间歇 would otherwise match 间歇训练, HIIT)
+SHORTHAND_ZH = {"组间歇": "组间休息", "歇多久": "休息多久", "歇几分钟": "休息几分钟"}
+_SHORTHAND_ZH = re.compile("|".join(SHORTHAND_ZH))
 STOP_ZH = frozenset("的 了 是 我 你 吗 呢 吧 啊 在 和 与 及 有 要 就 都 也 怎么 如何 什么 怎样 一个 一下 可以 应该 请 给 看看".split())
 # Function characters: as single-character tokens they match almost every Chinese text ("躺着把屁股抬起来"
 # matched any step with 把/着/来); the words that contain them (把手, 起来) are still tokens.
@@ -145,7 +149,7 @@ class BM25:
         return [(int(i), float(s[i])) for i in top if s[i] > 0]
 
     def correct(self, text: str) -> str:
-        """`text` with shorthand written out (SHORTHAND) and unknown English words (4+ letters) replaced by
+        """`text` with shorthand written out (SHORTHAND, SHORTHAND_ZH) and unknown English words (4+ letters) replaced by
         the closest corpus word. Stop words stay as typed: they are never searched, and a corrected one
         would be ("your" -> "four")."""
         def fix(match: re.Match) -> str:
@@ -159,6 +163,7 @@ class BM25:
             return best if best and _edit_distance(word, best) <= depth else match.group()
 
         text = _SHORTHAND.sub(lambda m: SHORTHAND[m.group().lower()], text)
+        text = _SHORTHAND_ZH.sub(lambda m: SHORTHAND_ZH[m.group()], text)
         return _LATIN_WORD.sub(fix, text)
 
 

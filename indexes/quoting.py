@@ -25,7 +25,7 @@ QUANTITIES = [
     # ("grams per hour" asks for grams)
     (r"(?<!per )(?<!an )(?<!each )(?<!every )\bhours?\b|几(?:个)?(?:小时|钟头?)|多少小时", _NUM + r"(?:h\b|hours?|小时)"),
     (r"\bsec(?:ond)?s?\b|几秒|多少秒", _NUM + r"(?:s\b|sec|seconds?|秒)"),
-    (r"how long|多久|多长时间|when does|什么时候", _NUM + r"(?:s\b|sec|seconds?|min|minutes?|h\b|hours?|days?|weeks?"
+    (r"how long|多久|多长时间|when (?:does|do|should|to)\b|什么时候", _NUM + r"(?:s\b|sec|seconds?|min|minutes?|h\b|hours?|days?|weeks?"
                                                  r"|秒|分钟|小时|天|周|个月)"),
     (LIMIT_ASKED,
      r"(?:under|below|no more than|up to|at most|limit(?:ing)?|maximum|不超过|低于|上限|最多|以内|以下)[^.。；;]{0,24}?\d"),
@@ -33,10 +33,26 @@ QUANTITIES = [
     (r"\bmg\b|毫克|(?:how much|dose|多少|剂量).{0,12}(?:caffeine|咖啡因)|(?:caffeine|咖啡因).{0,12}(?:how much|dose|多少|剂量)",
      _NUM + r"(?:mg|毫克)"),
     (r"grams?\b|多少克|几克|how much protein|蛋白质.{0,6}多少", _NUM + r"(?:g\b|grams?|克)"),
+    # how much to add: "raise weekly sets by no more than about 20%", "an increase of about 2-10%", "增幅不超过约20%"
+    (r"how (?:fast|quickly)|how much (?:\w+ ){0,2}?(?:to |should i |do i |can i )?(?:add|increase|raise|progress)"
+     r"|(?:add|increase|raise)\w* (?:by )?how much|加多少|增加多少|加几|多快|涨多少|提高多少",
+     r"(?:add|increas|rais|progress|jump)\w*[^.;]{0,40}?" + _NUM + r"(?:%|kg\b|g\b|sets?\b|reps?\b|kcal)"
+     r"|(?:加|增加|增幅|提高|增长)[^。；]{0,16}?" + _NUM + r"(?:%|公斤|千克|克|组|次|千卡|斤)"),
+    # how often: "2-3 sessions a week", "twice a week", "every 4-8 weeks", "每周2-3次", "每周至少练两次", "每4-8周"
+    (r"how often|how frequently|how many (?:times|days|sessions|workouts)\b(?! (?:of|in) a row)|frequency|频率|多久.{0,3}一次"
+     r"|(?:一周|每周|每星期|一星期|一个星期|周)[^，。？?]{0,6}?几(?:次|天|练)|几(?:次|天)一周",
+     _NUM + r"(?:(?!(?:a|per|each)\b)[a-z-]+\s+){0,2}?(?:times?|sessions?|days?|workouts?|x)\b[^.;]{0,24}?\b(?:a|per|each|every)\s+week"
+     r"|\b(?:once|twice)\s+(?:a|per|each)\s+week|\bevery\s+" + _NUM + r"(?:weeks?|days?|months?)"
+     r"|(?:每周|一周|每星期)[^。；，]{0,8}?(?:\d[\d.,]*(?:\s*[-–~～至到]\s*\d+)?|[一二两三四五六七](?:到[二两三四五六七])?)\s*(?:次|天)"
+     r"|每(?:隔)?" + _NUM + r"(?:周|天|个月)"),
+    (r"how many (?:different )?(?:exercises|movements|lifts)|(?:几|多少)(?:个|种)(?:动作|练习)",
+     _NUM + r"(?:个|种)?(?:(?!sets?\b|reps?\b)[a-z-]+\s+)?(?:动作|练习|exercises?|movements?|lifts?)"),
     (r"\breps?\b|多少次|几次|几个|几组|多少组|\bsets?\b", _NUM + r"(?:reps?|repetitions?|次|组|sets?|个)"),
     (r"how many steps|steps? (?:a|per|each) day|daily steps|多少步|几步|步数", _NUM + r"(?:steps?|步)"),
     (r"how (?:many|much|often|long)|多少|几|\btargets?\b|\bintake\b|\ballowance\b|\brda\b|recommended (?:amount|dose|daily)"
-     r"|推荐量|摄入量|建议量|标准量", r"\d"),
+     r"|\bdos(?:e|age|ing)\b|推荐量|摄入量|建议量|标准量|剂量|用量"
+     r"|\b(?:healthy|normal|good|ideal) (?:bmi|range|weight|waist|body fat|rate|number)|(?:算|是)(?:正常|健康|合适|标准)|正常范围",
+     r"\d"),
 ]
 DIGIT = re.compile(r"\d")
 # An amount stated as a bound ("beyond ~22 sets is junk volume", "不超过约10个有效组") answers "how much at
@@ -72,11 +88,15 @@ def mask_citations(text: str) -> str:
 
 class Amount:
     """The pattern of an asked kind of amount, searched with citation years blanked (`mask_citations`);
-    `limit`: the question asks for an upper limit, so an amount stated as a bound is what it asks."""
+    `limit`: the question asks for an upper limit, so an amount stated as a bound is what it asks. A yes/no
+    question "asks" for a sentence that answers yes or no (`YES_NO`), from its top article only."""
 
-    def __init__(self, pattern: str, limit: bool = False):
+    def __init__(self, pattern: str, limit: bool = False, articles: int | None = None, gives: bool = False):
         self.pattern = re.compile(pattern, re.I)
         self.limit = limit
+        self.gives = gives         # the question gives numbers of its own ("80 kg for 5 reps"): a worked example fits
+        self.articles = articles   # how many retrieved articles may answer it (None: the composer's pool)
+        self.yes_no = pattern == YES_NO   # "Yes:" is continued by the sentence after it, whatever it shares
 
     def search(self, text: str) -> re.Match | None:
         return self.pattern.search(mask_citations(text))
@@ -95,6 +115,25 @@ def states_number(text: str) -> bool:
     """Whether a sentence states any number other than a citation year."""
     return bool(DIGIT.search(mask_citations(text)))
 
+# A yes/no question ("pregnant, can i still lift?", "喝酒影响增肌吗") is answered first by the sentence that says
+# yes or no ("Yes: in an uncomplicated pregnancy, keep exercising.", "能：…"), not by one sharing "still".
+_YES_NO_ASKED = re.compile(r"(?:^|[,，.;]\s*|\b(?:so|but|and|hey|hi)\s+)(?:can|could|is|are|am|do|does|did|should|will|would|may"
+                           r"|must)\b|\b(?:is it|it's|its) (?:ok|okay|safe|bad|fine|normal|true)\b|\bok to\b|[吗么嘛][？?。!！]*$"
+                           r"|能不能|可不可以|是不是|会不会|要不要|行不行|好不好|能否|可否|有没有必要|有必要吗", re.I)
+YES_NO = (r"^(?:yes|no|not (?:at|necessarily|usually)|usually|generally|in most cases|it depends|only if)\b"
+          r"|^(?:能|可以|不能|不可以|不会|会|是的|不是|不用|不必|不需要|需要|一般可以|通常可以|通常不会|不一定|视情况)[：:，,。]")
+
+# A how-to question ("双重渐进法怎么用", "how do i estimate my 1rm") is answered by the method as the text gives it:
+# the best sentence and the ones after it, in order, not the best two wherever they are.
+_HOW_TO = re.compile(r"\bhow (?:do|does|should|can|would) (?:i|you|we|one)\b(?! (?:know|tell))|\bhow to\b|\bwhat'?s the best way"
+                     r"|怎么(?:用|做|练|安排|进行|操作|吃|算|估算|开始)|如何(?:用|做|练|安排|进行|操作|吃|算|估算|开始)|什么方法|步骤")
+
+
+def asks_how_to(query: str) -> bool:
+    """Whether a question asks for a method (see _HOW_TO)."""
+    return bool(_HOW_TO.search((query or "").lower()))
+
+
 # An amount the question states ("80 kg for 5 reps", "每天吃800大卡") is given, not asked for.
 _GIVEN = re.compile(_NUM + r"(?:[a-z%]+|分钟|小时|千卡|大卡|公斤|毫克|[\u4e00-\u9fff])?")
 
@@ -111,7 +150,10 @@ def split_asked(query: str) -> tuple[Amount | None, str]:
     given = _GIVEN.sub(" ", q)
     for asked, stated in QUANTITIES:
         if re.search(asked, given):
-            return Amount(stated, limit=bool(re.search(BOUND_ASKED, given))), re.sub(asked, " ", q)
+            return (Amount(stated, limit=bool(re.search(BOUND_ASKED, given)), gives=given != q),
+                    re.sub(asked, " ", q))
+    if _YES_NO_ASKED.search(q.strip()):
+        return Amount(YES_NO, articles=1), q
     return None, q
 
 
@@ -120,7 +162,8 @@ _LIST_ITEM = 80          # characters: longer list items are quoted on their own
 
 def units(text: str) -> list[str]:
     """Quotable units of a section: its sentences, except that a line ending in a colon stays joined to
-    the short list items after it (BMI cut-offs, formulas); other list items stand alone."""
+    the short list items after it (BMI cut-offs, formulas), and a question to the sentence answering it
+    ("How much weight to add each time? The ACSM … 2-10%"); other list items stand alone."""
     out: list[str] = []
     lead = False  # the last unit is a colon line still taking list items
     for line in (ln.strip() for ln in text.splitlines()):
@@ -135,6 +178,9 @@ def units(text: str) -> list[str]:
                 out.append(item)
             continue
         parts = [p.strip() for p in _SENTENCE.split(line) if p and p.strip()]
+        for i in range(len(parts) - 1, 0, -1):   # a question in the text stays with the sentence answering it
+            if parts[i - 1].endswith(("?", "？")):
+                parts[i - 1:i + 1] = [parts[i - 1] + ("" if _CJK.search(parts[i]) else " ") + parts[i]]
         out.extend(parts)
         lead = bool(parts) and parts[-1].endswith((":", "："))
     return out

@@ -77,3 +77,5 @@ def test_correct_writes_out_shorthand_instead_of_correcting_it():
     index = bm25.BM25([bm25.tokenize(t) for t in texts], surface=texts)
     assert index.correct("warmup how many mins b4 lifting") == "warmup how many minutes before lifting"  # not 'pins'
     assert index.correct("30mins, 3 days a wk, max hr") == "30minutes, 3 days a week, max hr"   # hr: heart rate
+    zh = bm25.BM25([bm25.tokenize(t) for t in ["组间休息2-3分钟", "间歇训练"]], surface=["组间休息2-3分钟", "间歇训练"])
+    assert zh.correct("深蹲组间歇多长时间") == "深蹲组间休息多长时间"   # not HIIT's 间歇

@@ -108,7 +108,8 @@ def test_asked_quantity_names_the_kind_of_amount():
     assert asked_quantity("脂肪占总热量的比例是多少").search("20%-35%")
     assert asked_quantity("热身要多长时间").search("5-10分钟")
     assert not asked_quantity("热身要多长时间").search("两组")
-    assert asked_quantity("is stretching good") is None
+    assert asked_quantity("stretching tips") is None
+    assert asked_quantity("is stretching good").yes_no      # a yes/no question asks for yes or no, not an amount
 
 
 def test_asked_mg_per_kg_is_a_per_kg_amount():
@@ -160,7 +161,7 @@ def test_an_amount_the_question_gives_is_not_the_one_it_asks_for():
     from indexes.knowledge_rag import asked_quantity
 
     assert asked_quantity("80 kg for 5 reps what is my max") is None       # 5 reps is given
-    assert asked_quantity("每天吃800大卡可以吗") is None
+    assert asked_quantity("每天吃800大卡可以吗").yes_no                   # 800大卡 is given: yes or no is asked
     assert asked_quantity("一个肌肉一周练多少组").search("10-20组")
     assert asked_quantity("how long does soreness last").search("5-7 days")  # a duration, any unit
     assert asked_quantity("睡几个钟才够").search("7-9小时")
@@ -306,3 +307,40 @@ def test_a_recommended_amount_leads_over_one_stated_only_as_a_bound(built):
     floor = knowledge_rag.asked_quantity("女生每天最少吃多少热量")
     kcal = "女性每天摄入不低于1200千卡。每天约需2000千卡。"
     assert index.composer.best_sentences(kcal, {"女性"}, floor, n=1)[0].startswith("女性每天摄入不低于")
+
+
+def test_a_worked_example_does_not_lead_unless_the_question_gives_its_own_numbers(built):
+    index, _ = built
+    text = "For example, 70 kg at 1.75 m gives 22.9. A healthy BMI is 18.5-23.9."
+    healthy = knowledge_rag.asked_quantity("whats a healthy bmi")
+    assert index.composer.best_sentences(text, {"bmi"}, healthy, n=1) == ["A healthy BMI is 18.5-23.9."]
+    example = "Example: you squat 80 kg for 5 reps, about 93 kg."
+    given = knowledge_rag.asked_quantity("80 kg for 5 reps, how much is my 1rm")
+    assert answering.stated_score(example, given) == answering.stated_score("1RM is about 93 kg.", given)
+    assert answering.stated_score(example, healthy) < answering.stated_score("1RM is about 93 kg.", healthy)
+
+
+def test_a_how_to_answer_quotes_the_method_in_order(built):
+    index, _ = built
+    text = ("Double progression is the simplest method. Pick a rep range such as 8-12. Add a rep each session. "
+            "Then raise the load. Unrelated closing line.")
+    assert index.composer.method_sentences(text, {"double", "progression"}) == [
+        "Double progression is the simplest method.", "Pick a rep range such as 8-12.", "Add a rep each session."]
+
+
+def test_a_stating_sentence_is_read_under_its_heading(tmp_path):
+    from indexes import bm25
+    from indexes.quoting import split_asked
+    from tests.indexes import doc
+
+    kb = tiny_kb()
+    kb.docs = {"supplements": doc("supplements", ("Supplements", "补剂"),
+                                  [("Beta-alanine", "Take 4-6 g a day in split doses."),
+                                   ("Creatine", "Take 3-5 g a day at any time.")],
+                                  [("β-丙氨酸", "每天4-6克，分次服用。"), ("肌酸", "每天3-5克，什么时间吃都可以。")])}
+    index = KnowledgeIndex(kb, HashEmbedder(), tmp_path / "k")
+    for query, lang in (("creatine how many grams a day", "en"), ("肌酸每天吃几克", "zh")):
+        hits = index.search(query, 4, gate=False, lang=lang)
+        quantity, content = split_asked(query)
+        chosen = index.composer.stating_section(hits, set(bm25.tokenize(content)), quantity)
+        assert chosen.section in ("Creatine", "肌酸"), query

@@ -51,7 +51,8 @@ def test_a_per_kg_question_is_answered_by_a_per_kg_amount_of_any_unit():
 def test_naming_caffeine_asks_for_milligrams_only_when_it_asks_an_amount():
     assert asked_quantity("how much caffeine before a workout").search("3-6 mg per kg")
     assert not asked_quantity("how much caffeine before a workout").search("Drink coffee 2 hours before.")
-    assert asked_quantity("when to stop caffeine before bed") is None
+    bedtime = asked_quantity("when to stop caffeine before bed")            # a time, not a dose
+    assert bedtime.search("Stop at least 6 hours before bed.") and not bedtime.search("Take 3-6 mg per kg.")
 
 
 def test_a_question_about_the_most_one_may_take_asks_for_the_stated_limit():
@@ -70,7 +71,8 @@ def test_a_bare_target_or_intake_question_asks_for_a_number():
     assert asked_quantity("daily fibre target").search("Aim for 25-30 g of fibre a day.")
     assert not asked_quantity("daily fibre target").search("Fibre keeps you full.")
     assert asked_quantity("膳食纤维推荐量").search("每天25-30克")
-    assert asked_quantity("is stretching good for runners") is None
+    assert asked_quantity("is stretching good for runners").yes_no          # yes or no, no amount
+    assert asked_quantity("stretching for runners") is None
 
 
 def test_a_rate_per_hour_asks_for_the_amount_not_for_hours():
@@ -86,3 +88,36 @@ def test_an_amount_is_a_bound_only_when_every_statement_of_it_is_one():
     assert sets.only_as_bound("单次训练中每个肌群不超过约10个有效组。")
     assert not sets.only_as_bound("Do 10-20 sets, and no more than 22 sets.")
     assert not asked_quantity("at most how many sets a week").only_as_bound("Beyond about 22 sets a week.")
+
+
+@pytest.mark.parametrize("query, stated, other", [
+    ("how often should older adults lift", "The NSCA suggests 2-3 sessions a week.", "Adults in their 70s gain strength."),
+    ("老人一周练几次力量", "每个主要肌群每周至少练两次。", "70岁以上的人也能长力量。"),
+    ("多久减载一次", "每4-8周安排一次。", "减量周的组数减少40-50%。"),
+    ("how many days a week should a beginner lift", "Train 2-3 non-consecutive days a week.",
+     "Add about 1000 steps a day each week."),
+    ("how fast can i increase my weekly sets", "Raise weekly sets by no more than about 20%.",
+     "For example, 12 weekly sets for the back."),
+    ("训练量每周加多少", "每周总组数增幅不超过约20%。", "中级训练者通常以10-20组效果最佳。"),
+    ("一次训练做几个动作", "每次安排4-8个动作。", "辅助动作做6-12次。"),
+    ("how many exercises per workout", "Plan 4-8 exercises per workout.", "Do 3 sets of 8-12 reps."),
+])
+def test_how_often_how_much_to_add_and_how_many_exercises_are_their_own_kinds_of_amount(query, stated, other):
+    asked = asked_quantity(query)
+    assert asked.search(stated) and not asked.search(other)
+
+
+def test_a_yes_no_question_asks_for_the_sentence_that_says_yes_or_no():
+    for query in ("pregnant, can i still lift weights", "can kids lift weights", "喝酒影响增肌吗", "孕期能不能练力量"):
+        asked = asked_quantity(query)
+        assert asked is not None and asked.yes_no and asked.articles == 1, query
+    asked = asked_quantity("can i lift while pregnant")
+    assert asked.search("Yes: in an uncomplicated pregnancy, keep exercising.") and asked.search("可以。在有人指导下…")
+    assert not asked.search("Moderate means you can still talk but not sing.")
+    assert asked_quantity("how much protein per meal").yes_no is False   # an amount asked first
+
+
+def test_a_question_in_the_text_stays_with_its_answer():
+    assert units("Intro. How much to add? About 2-10%. Then rest.") == [
+        "Intro.", "How much to add? About 2-10%.", "Then rest."]
+    assert units("每次加重加多少？ACSM建议约2-10%。") == ["每次加重加多少？ACSM建议约2-10%。"]
