@@ -112,8 +112,8 @@ class Composer:
             lead = [joiner.join(lead)]   # a lead-in line and its list, or "Yes." and its why, lead together
         w0 = self.weight(q_tokens, self.sentence_set(lead[0]), topic0)   # a second sentence must be about as on-topic
         lead = lead[:1] + [x for x in lead[1:] if how_to or self.weight(q_tokens, self.sentence_set(x), topic0) >= 0.5 * w0 > 0
-                           or (quantity is not None and (quantity.yes_no or quantity.search(x)))]   # ...or state
-        # the asked amount, or say why after a yes or no
+                           or (quantity is not None and quantity.search(x if not quantity.yes_no else lead[0]))]
+        # ...or state the asked amount, or say why after a yes or no
         used, parts = [hits[0]], [f"**{lead[0]}**" + "".join(joiner + x for x in lead[1:]) + " [1]"]
         for hit in hits[1:]:
             topic = self.topic(hit.doc_id, hit.lang)
@@ -136,18 +136,27 @@ class Composer:
         the question; when that article states no such amount, the same from the next retrieved article
         that does (up to POOL_ARTICLES); None when none states it."""
         for doc in list(dict.fromkeys((h.doc_id, h.lang) for h in hits))[:quantity.articles or POOL_ARTICLES]:
-            found = self._stating_in(doc, q_tokens, quantity)
+            # a yes or no answers only its own section's question: one retrieved for this question whose heading
+            # shares a word with it ("Can kids and teenagers lift weights"; not "酸痛是好信号吗" for "第三天更疼正常吗")
+            retrieved = {h.section for h in hits if (h.doc_id, h.lang) == doc and self._names_heading(q_tokens, h.section)
+                         } if quantity.yes_no else None
+            found = self._stating_in(doc, q_tokens, quantity, retrieved)
             if found is not None:
                 p = found[1]
                 rank = next(h for h in hits if (h.doc_id, h.lang) == doc)   # its article's scores, for the record
                 return dataclasses.replace(rank, section=p.section, text=p.text, snippet=snippet(p.text))
         return None
 
-    def _stating_in(self, doc: tuple[str, str], q_tokens: set[str], quantity: Amount):
-        """((sentence weight, section weight), section) of one article's best section stating the amount."""
+    def _names_heading(self, q_tokens: set[str], heading: str) -> bool:
+        """Whether the question shares a word (not a lone Chinese character) with a section heading."""
+        return any(len(t) > 1 or not _CJK.match(t) for t in q_tokens & self.sentence_set(heading))
+
+    def _stating_in(self, doc: tuple[str, str], q_tokens: set[str], quantity: Amount, sections: set | None = None):
+        """((sentence weight, section weight), section) of one article's best section stating the amount (of
+        `sections` only, when given)."""
         best = None
         for p in self._by_doc.get(doc, ()):
-            stating = [u for u in units(p.text) if quantity.search(u)]
+            stating = [u for u in units(p.text) if quantity.search(u)] if sections is None or p.section in sections else []
             if not stating:
                 continue
             topic, heading = self.topic(p.doc_id, p.lang), self.sentence_set(p.section)

@@ -31,8 +31,9 @@ SHORTHAND = {"mins": "minutes", "secs": "seconds", "hrs": "hours", "wk": "week",
              "b4": "before", "cals": "calories", "kcals": "kcal", "yr": "year", "yrs": "years", "lbs": "pounds",
              "gains": "muscle gains"}
 _SHORTHAND = re.compile(r"(?<![a-z])(?:" + "|".join(SHORTHAND) + r")\b", re.I)
-# ...and Chinese gym talk for the words the articles use (组间歇 would otherwise match 间歇训练, HIIT)
-SHORTHAND_ZH = {"组间歇": "组间休息", "歇多久": "休息多久", "歇几分钟": "休息几分钟"}
+# ...and Chinese gym talk for the words the articles use (组间歇 would otherwise match 间歇训练, HIIT; 减几斤 减量周)
+SHORTHAND_ZH = {"组间歇": "组间休息", "歇多久": "休息多久", "歇几分钟": "休息几分钟",
+                **{f"{verb}{much}斤": f"减重{much}斤" for verb in ("掉", "减", "瘦") for much in ("几", "多少")}}
 _SHORTHAND_ZH = re.compile("|".join(SHORTHAND_ZH))
 STOP_ZH = frozenset("的 了 是 我 你 吗 呢 吧 啊 在 和 与 及 有 要 就 都 也 怎么 如何 什么 怎样 一个 一下 可以 应该 请 给 看看".split())
 # Function characters: as single-character tokens they match almost every Chinese text ("躺着把屁股抬起来"

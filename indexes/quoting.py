@@ -120,6 +120,7 @@ def states_number(text: str) -> bool:
 _YES_NO_ASKED = re.compile(r"(?:^|[,，.;]\s*|\b(?:so|but|and|hey|hi)\s+)(?:can|could|is|are|am|do|does|did|should|will|would|may"
                            r"|must)\b|\b(?:is it|it's|its) (?:ok|okay|safe|bad|fine|normal|true)\b|\bok to\b|[吗么嘛][？?。!！]*$"
                            r"|能不能|可不可以|是不是|会不会|要不要|行不行|好不好|能否|可否|有没有必要|有必要吗", re.I)
+_EITHER_OR = re.compile(r"\bor\b|还是")
 YES_NO = (r"^(?:yes|no|not (?:at|necessarily|usually)|usually|generally|in most cases|it depends|only if)\b"
           r"|^(?:能|可以|不能|不可以|不会|会|是的|不是|不用|不必|不需要|需要|一般可以|通常可以|通常不会|不一定|视情况)[：:，,。]")
 
@@ -152,11 +153,12 @@ def split_asked(query: str) -> tuple[Amount | None, str]:
         if re.search(asked, given):
             return (Amount(stated, limit=bool(re.search(BOUND_ASKED, given)), gives=given != q),
                     re.sub(asked, " ", q))
-    if _YES_NO_ASKED.search(q.strip()):
+    if _YES_NO_ASKED.search(q.strip()) and not _EITHER_OR.search(q):   # "cardio before or after weights?" is no yes/no
         return Amount(YES_NO, articles=1), q
     return None, q
 
 
+_EXAMPLE_SETUP = re.compile(r"(?:for )?example:|e\.g\.", re.I)
 _LIST_ITEM = 80          # characters: longer list items are quoted on their own, not with their lead line
 
 
@@ -178,8 +180,9 @@ def units(text: str) -> list[str]:
                 out.append(item)
             continue
         parts = [p.strip() for p in _SENTENCE.split(line) if p and p.strip()]
-        for i in range(len(parts) - 1, 0, -1):   # a question in the text stays with the sentence answering it
-            if parts[i - 1].endswith(("?", "？")):
+        for i in range(len(parts) - 1, 0, -1):   # a question in the text stays with the sentence answering it,
+            # and a worked example's set-up with its sum ("Example: you squat 80 kg for 5. 80 × (1 + 5/30) ≈ 93 kg.")
+            if parts[i - 1].endswith(("?", "？")) or (_EXAMPLE_SETUP.match(parts[i - 1]) and parts[i][:1].isdigit()):
                 parts[i - 1:i + 1] = [parts[i - 1] + ("" if _CJK.search(parts[i]) else " ") + parts[i]]
         out.extend(parts)
         lead = bool(parts) and parts[-1].endswith((":", "："))

@@ -79,3 +79,8 @@ def test_correct_writes_out_shorthand_instead_of_correcting_it():
     assert index.correct("30mins, 3 days a wk, max hr") == "30minutes, 3 days a week, max hr"   # hr: heart rate
     zh = bm25.BM25([bm25.tokenize(t) for t in ["组间休息2-3分钟", "间歇训练"]], surface=["组间休息2-3分钟", "间歇训练"])
     assert zh.correct("深蹲组间歇多长时间") == "深蹲组间休息多长时间"   # not HIIT's 间歇
+
+
+def test_colloquial_weight_loss_words_become_the_articles_word():
+    index = bm25.BM25([bm25.tokenize("每周减重约0.5-1公斤")], surface=["每周减重约0.5-1公斤"])
+    assert index.correct("减脂期一周掉几斤算正常") == "减脂期一周减重几斤算正常"   # not 减量周 (deload)

@@ -344,3 +344,22 @@ def test_a_stating_sentence_is_read_under_its_heading(tmp_path):
         quantity, content = split_asked(query)
         chosen = index.composer.stating_section(hits, set(bm25.tokenize(content)), quantity)
         assert chosen.section in ("Creatine", "肌酸"), query
+
+
+def test_a_yes_or_no_answers_only_the_question_its_heading_asks(tmp_path):
+    from indexes import bm25
+    from indexes.quoting import split_asked
+    from tests.indexes import doc
+
+    kb = tiny_kb()
+    kb.docs = {"doms": doc("doms", ("Muscle soreness", "肌肉酸痛"),
+                           [("What it is", "Soreness peaks 24-72 hours after training."),
+                            ("Is soreness a good sign?", "Not necessarily. Soreness fades as you adapt.")],
+                           [("是什么", "酸痛在训练后24-72小时达到高峰。"), ("酸痛是好信号吗？", "不一定。适应后酸痛会减轻。")])}
+    index = KnowledgeIndex(kb, HashEmbedder(), tmp_path / "k")
+    for query, lang, chosen in (("is soreness a good sign", "en", "Is soreness a good sign?"),
+                                ("is it normal that my legs hurt more on day three", "en", None)):
+        hits = index.search(query, 4, gate=False, lang=lang)
+        quantity, content = split_asked(query)
+        found = index.composer.stating_section(hits, set(bm25.tokenize(content)), quantity)
+        assert (found.section if found else None) == chosen, query

@@ -121,3 +121,9 @@ def test_a_question_in_the_text_stays_with_its_answer():
     assert units("Intro. How much to add? About 2-10%. Then rest.") == [
         "Intro.", "How much to add? About 2-10%.", "Then rest."]
     assert units("每次加重加多少？ACSM建议约2-10%。") == ["每次加重加多少？ACSM建议约2-10%。"]
+
+
+def test_an_either_or_question_is_no_yes_no_question():
+    assert asked_quantity("should i do cardio before or after weights") is None
+    assert asked_quantity("先做卧推还是先练三头") is None
+    assert asked_quantity("should i do cardio after weights").yes_no
