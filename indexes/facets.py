@@ -29,6 +29,8 @@ UNASKED = 0.5         # share of a position's IDF an exercise whose name states 
 NAMED_SHARE = 0.5      # named exercises scoring at least this share of the best name match offer variants
 LEVELS = {"beginner": 0, "intermediate": 1, "advanced": 2}
 LEVEL_WEIGHT = 1.0     # 'easier'/'harder': a variant one level the asked way earns about one common facet
+STRETCHED = 0.5        # a stretch's muscles are what it stretches: unless the request asks to stretch, half their credit
+OTHER_HITS = 2         # facet groups another exercise must match for a request named only by facet words to be about it
 _CJK = re.compile(r"[\u3400-\u9fff]")
 BODYWEIGHT = "bodyweight"
 # Where an exercise lies generically ("lie ..."), a more specific position in the same steps wins.
@@ -124,6 +126,7 @@ class FacetMatcher:
             for f in fs:
                 df[f] = df.get(f, 0) + 1
         self._gidf: dict[frozenset, float] = {}
+        self._stretches = {ex.id for ex in kb.exercises.values() if ex.pattern == "mobility"}
         self._canon = {ex.id: (LEVELS.get(ex.level, 1), len(ex.equipment), len(ex.name.en), ex.id)
                        for ex in kb.exercises.values()}
 
@@ -196,8 +199,11 @@ class FacetMatcher:
     def score(self, ex_id: str, groups: list[frozenset]) -> tuple[float, int]:
         """(IDF-weighted facets matched, how many groups matched) for one exercise."""
         facets, total, hits = self.facets[ex_id], 0.0, 0
+        stretch = ex_id in self._stretches and not any(("mv", "mobility") in g for g in groups)
         for group in groups:
             credit = max((facets.get(f, 0.0) for f in group), default=0.0)
+            if stretch and all(f[0] == "mu" for f in group):
+                credit *= STRETCHED
             if credit > 0:
                 total, hits = total + credit * self._group_idf(group), hits + 1
             elif all(f[0] == "eq" for f in group):  # a tool the request names and this exercise lacks
@@ -278,6 +284,22 @@ class FacetMatcher:
         if not leads:
             return ids
         return [best] + [n for n in ids if n != best]
+
+    def describes_other(self, query: str, lead: str, heads: list[str]) -> bool:
+        """Whether a request that names `lead` only by words that are also facet words ('bench', 'curl',
+        'push … up', 下拉) describes another exercise better: 'lying face down on a bench curling my heels
+        to my butt' is a leg curl, not the bench press. True when the rest of the request (what the names do
+        not say) holds a position, motion or muscle `lead` lacks, and some exercise matches at least
+        OTHER_HITS of those groups and more of them than `lead`."""
+        if not heads or not all(h and _plain(h) in self._groups for h in heads):
+            return False
+        said = {g for h in heads for g in self.describe(h)}
+        groups = [g for g in self.describe(query) if g not in said]
+        if not any(not self._credit(lead, g) and any(f[0] in ("pos", "mu") or (f[0] == "mv" and not f[1].startswith("force_"))
+                                                     for f in g) for g in groups):
+            return False
+        ranked = self.rank(groups, 1)
+        return bool(ranked) and ranked[0][2] >= OTHER_HITS and ranked[0][2] > self.score(lead, groups)[1]
 
     def _credit(self, ex_id: str, group: frozenset) -> float:
         """What an exercise earns for one facet group (0: it has none of the group's facets)."""

@@ -19,7 +19,9 @@ Why this shape:
   What a request describes (indexes.facets: tool, muscle, body position, motion, matched against the
   catalog's equipment, muscles, pattern and first steps) adds its own score, and lets a description
   through the relevance floor. Named exercises (indexes.names) lead, the variant the
-  rest of the request describes first ("深蹲" + 壶铃 -> goblet squat); an exact clip / exercise id skips search.
+  rest of the request describes first ("深蹲" + 壶铃 -> goblet squat), unless only words that are also facet
+  words name them and the rest describes another exercise ('on a bench curling my heels' is no bench press);
+  an exact clip / exercise id skips search.
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ import numpy as np
 
 from . import bm25
 from .clips import CaptionsError, Clip, _check_entry, exercise_clips, read_captions  # noqa: F401 (re-exported)
+from .facets import NAMED_SHARE
 
 MANIFEST_VERSION = 1
 FLAT_MAX_ROWS = 50_000   # exact search up to here; above, HNSW (python -m bench index_scaling: flat 21 ms at 100k)
@@ -61,6 +64,10 @@ STEPS_WEIGHT = 0.05
 # than AGREE_FLOOR, so the cosine and a generic facet ('躺') cannot bury it. A floor, not a bonus: a bonus
 # also overturned right first hits where both read the tool ('french press with ez bar' -> EZ-bar curl).
 AGREE_FLOOR = 3
+# ... and when the facet and steps rankings put the same exercise first, the request describes it in both the
+# catalog's terms and its steps' words ('跪着 身体往后仰 练大腿前侧': kneeling, leaning back, quads; 'kneel… lean
+# back' in the reverse Nordic's steps): it leads, over a cosine that prefers the stretch of the same muscle.
+DESCRIBED_FLOOR = 1
 # Relevance floor (measured on the off-topic queries of bench/retrieval_eval.jsonl): a request is
 # about the library when the best caption cosine reaches HI, or reaches LO while the top clips' names
 # are at least MIN_COVERAGE mentioned by the query. MiniLM maps any Chinese text to [UNK] (cosine 1.0
@@ -259,6 +266,8 @@ class GifLibrary:
             ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
             if method == "rerank" and steps and keyword and ids[steps[0][0]] == keyword[0][0]:
                 ranked = _floor(ranked, keyword[0][0], AGREE_FLOOR)
+            if method == "rerank" and steps and facets and ids[steps[0][0]] == facets[0][0]:
+                ranked = _floor(ranked, facets[0][0], DESCRIBED_FLOOR)
         if named:  # the request names exercises: those first, longest name first, then the fused rest
             seen = {c.id for c, _ in named}
             out = [(c, s, best.get(c.id, 0.0)) for c, s in named]
@@ -298,6 +307,9 @@ class GifLibrary:
         scores = dict(found)
         order = self._facet_matcher().prefer_described(
             query, found, lambda i: self._name_matcher().variants(query, i))
+        heads = [self._name_matcher().variants(query, i)[0] for i, s in found if s >= NAMED_SHARE * found[0][1]]
+        if order and self._facet_matcher().describes_other(query, order[0], [h for h in heads if h]):
+            return []  # named only by facet words, describing another exercise: the fused ranking decides
         top = max(scores.values(), default=0.0)
         for ex_id in order:
             score = scores.get(ex_id, top)

@@ -164,6 +164,26 @@ def test_the_spine_is_moved_by_the_back(facets):
     spine = frozenset({("mu", "middle_back"), ("mu", "lower_back")})
     assert spine in facets.describe("on my hands and knees rounding and arching my spine")
     assert spine in facets.describe("活动脊柱")
-    # both facets (all fours, the back) for the cat-cow and the bird dog; the steps ('round the back') pick one
+    # all fours and the back for the cat-cow and the bird dog; rounding and arching (mobility) for the cat-cow alone
     top = facets.match("on my hands and knees rounding and arching my spine", 2)
-    assert {i for i, _, _ in top} == {"bird_dog", "cat_cow"} and all(n == 2 for _, _, n in top)
+    assert [(i, n) for i, _, n in top] == [("cat_cow", 3), ("bird_dog", 2)]
+
+
+def test_a_stretch_earns_half_for_its_muscle_unless_the_request_asks_to_stretch(facets):
+    # kneeling, leaning back, quads: the reverse Nordic trains them, the hip flexor stretch stretches them
+    trains = [i for i, _, _ in facets.match("跪着 身体往后仰 练大腿前侧", 2)]
+    assert trains[0] == "reverse_nordic"
+    assert facets.match("跪着 身体往后仰 拉伸大腿前侧", 1)[0][0] == "kneeling_hip_flexor_stretch"
+
+
+@pytest.mark.parametrize("query, named, other", [
+    ("lying face down on a bench curling my heels to my butt", "barbell_bench_press", True),   # 'bench', 'curl'
+    ("on my back, feet flat, push hips up to the ceiling", "push_up", True),                   # 'push … up'
+    ("push ups on my knees", "knee_push_up", False),          # the variant has what the rest asks
+    ("bench press with a barbell", "barbell_bench_press", False),  # nothing else described
+    ("romanian deadlift lying on my back", "romanian_deadlift", False),  # not named by a facet word
+])
+def test_a_request_named_only_by_facet_words_may_describe_another_exercise(kb, facets, query, named, other):
+    names = NameMatcher(kb)
+    heads = [h for h in (names.variants(query, i)[0] for i, _ in names.match(query)) if h]
+    assert facets.describes_other(query, named, heads) is other

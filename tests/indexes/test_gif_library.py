@@ -247,3 +247,22 @@ def test_floor_lifts_an_exercise_both_lexical_rankings_put_first():
     assert gif_library._floor(ranked, "b", 3) == ranked          # already high enough
     assert gif_library._floor(ranked, "z", 3) == ranked          # not ranked at all
     assert gif_library._floor(ranked[:2], "b", 3) == ranked[:2]  # fewer rows than the floor
+
+
+def test_an_exercise_the_facets_and_steps_both_put_first_leads(tmp_path, monkeypatch):
+    # kneeling, leaning back, quads: facets and steps say reverse Nordic; the keyword ranking prefers the stretch
+    from knowledge import load_knowledge
+
+    lib = GifLibrary(load_knowledge(validate=False), HashEmbedder(), tmp_path / "i", tmp_path / "g")
+    query = "quads with no equipment, kneeling and leaning back"
+    assert lib.search(query, 1, gate=False)[0][0].id == "reverse_nordic"
+    monkeypatch.setattr(gif_library, "DESCRIBED_FLOOR", 1000)
+    assert lib.search(query, 1, gate=False)[0][0].id != "reverse_nordic"
+
+
+def test_a_description_named_only_by_facet_words_is_ranked_as_a_description(tmp_path):
+    from knowledge import load_knowledge
+
+    lib = GifLibrary(load_knowledge(validate=False), HashEmbedder(), tmp_path / "i", tmp_path / "g")
+    assert lib._named("lying face down on a bench curling my heels to my butt") == []   # a leg curl
+    assert lib._named("push ups on my knees")[0][0].id == "knee_push_up"
