@@ -113,6 +113,7 @@ class FacetMatcher:
                 self._keys.setdefault(d, set()).add(w)
         self._positions = {k: [_plain(str(w)) for w in v.get("en", []) + v.get("zh", [])]
                            for k, v in (data.get("positions") or {}).items()}
+        self._any_step = {k for k, v in (data.get("positions") or {}).items() if v.get("all_steps")}  # not only how it starts
         self._named_pos: dict[str, set] = {}  # one arm / one leg, when an exercise's name states it
         self._also = {k: [e for e in v if e in kb.equipment] for k, v in (data.get("also_with") or {}).items()}
         self.facets = {ex.id: self._exercise_facets(ex) for ex in kb.exercises.values()}
@@ -146,7 +147,8 @@ class FacetMatcher:
         out[("mv", "force_" + ex.force)] = 1.0
         name = f"{ex.name.en} {ex.name.zh}".lower()
         start = " ".join([name] + [s for lang in ("en", "zh") for s in (ex.steps.get(lang) or ())[:START_STEPS]]).lower()
-        found = {p for p, words in self._positions.items() if _find(words, start)}
+        every = " ".join(s for lang in ("en", "zh") for s in (ex.steps.get(lang) or ())).lower()
+        found = {p for p, words in self._positions.items() if _find(words, every if p in self._any_step else start)}
         if "lying" in found and found & set(_LYING_SPECIFIC):
             found.discard("lying")
         for p in found:  # the name says what defines the exercise; the steps may only mention it

@@ -187,3 +187,10 @@ def test_a_request_named_only_by_facet_words_may_describe_another_exercise(kb, f
     names = NameMatcher(kb)
     heads = [h for h in (names.variants(query, i)[0] for i, _ in names.match(query)) if h]
     assert facets.describes_other(query, named, heads) is other
+
+
+def test_opposite_arm_and_leg_is_read_from_any_step(facets):
+    # the bird dog reaches out an arm and the other side's leg in its third step, not in how it starts
+    assert facets.facets["bird_dog"].get(("pos", "opposite_limbs")) and facets.facets["dead_bug"].get(("pos", "opposite_limbs"))
+    assert ("pos", "opposite_limbs") not in facets.facets["kneeling_hip_flexor_stretch"]
+    assert facets.match("跪在地上一只手一只脚伸直", 1)[0][0] == "bird_dog"
