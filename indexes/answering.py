@@ -108,16 +108,20 @@ class Composer:
         how_to = quantity is None and asks_how_to(query)
         lead = (self.method_sentences(hits[0].text, q_tokens, topic0) if how_to
                 else self.best_sentences(hits[0].text, q_tokens, quantity, topic0))
+        says_yes_no = quantity is not None and quantity.yes_no and bool(lead) and bool(quantity.search(lead[0]))
+        if says_yes_no:   # "No, not at normal amounts." goes on with the sentence after it, not the best-sharing one
+            lead = self.method_sentences(hits[0].text, q_tokens, topic0, n=2, start=lead[0])
         if len(lead) > 1 and (lead[0].endswith((":", "：")) or len(lead[0]) <= BARE_ANSWER):
             lead = [joiner.join(lead)]   # a lead-in line and its list, or "Yes." and its why, lead together
         w0 = self.weight(q_tokens, self.sentence_set(lead[0]), topic0)   # a second sentence must be about as on-topic
         lead = lead[:1] + [x for x in lead[1:] if how_to or self.weight(q_tokens, self.sentence_set(x), topic0) >= 0.5 * w0 > 0
-                           or (quantity is not None and quantity.search(x if not quantity.yes_no else lead[0]))]
+                           or says_yes_no or (quantity is not None and quantity.search(x))]
         # ...or state the asked amount, or say why after a yes or no
+        others = None if quantity is not None and quantity.yes_no else quantity   # a yes/no elsewhere answers another question
         used, parts = [hits[0]], [f"**{lead[0]}**" + "".join(joiner + x for x in lead[1:]) + " [1]"]
         for hit in hits[1:]:
             topic = self.topic(hit.doc_id, hit.lang)
-            best = joiner.join(self.best_sentences(hit.text, q_tokens, quantity, topic, n=2))
+            best = joiner.join(self.best_sentences(hit.text, q_tokens, others, topic, n=2))
             if best and best not in lead and self.weight(q_tokens, self.sentence_set(best), topic) > 0:
                 used.append(hit)
                 parts.append(f"{best} [{len(used)}]")
@@ -159,7 +163,9 @@ class Composer:
             stating = [u for u in units(p.text) if quantity.search(u)] if sections is None or p.section in sections else []
             if not stating:
                 continue
-            topic, heading = self.topic(p.doc_id, p.lang), self.sentence_set(p.section)
+            # (a yes/no section's heading is its question: every word of it counts, title words too)
+            topic = frozenset() if quantity.yes_no else self.topic(p.doc_id, p.lang)
+            heading = self.sentence_set(p.section)
             # a sentence is read under its heading: "每天3-5克" in "肌酸：证据充分" states creatine's dose
             w = (max(stated_score(u, quantity) + self.weight(q_tokens, self.sentence_set(u) | heading, topic)
                      for u in stating),
@@ -187,14 +193,15 @@ class Composer:
         return out
 
     def method_sentences(self, text: str, q_tokens: set[str], topic: frozenset[str] = frozenset(),
-                         n: int = METHOD_SENTENCES) -> list[str]:
+                         n: int = METHOD_SENTENCES, start: str | None = None) -> list[str]:
         """A method as the section tells it, in order: from the first sentence about as on-topic as its best (or
-        the one that sentence leans on) on."""
+        the one that sentence leans on), or from `start`, on."""
         sentences = [u for u in units(text) if not _DISCLAIMER.search(u)] or units(text)
         if not sentences:
             return []
         w = [self.weight(q_tokens, self.sentence_set(x), topic) for x in sentences]
-        first = next(i for i, x in enumerate(w) if x >= METHOD_START * max(w))   # where the text takes the question up
+        first = (sentences.index(start) if start in sentences else
+                 next(i for i, x in enumerate(w) if x >= METHOD_START * max(w)))   # where the text takes the question up
         if first > 0 and _ANAPHOR.match(sentences[first]):
             first -= 1
         return sentences[first:first + n]

@@ -14,7 +14,7 @@ _NUM = r"\d(?:[\d.,]*)\s*(?:[-–~～至到]\s*[\d.,]+\s*)?"
 LIMIT_ASKED = (r"(?<!my )(?<!your )(?<!true )(?<!rep )\bmax(?:imum)?\b(?!\s*(?:reps?|lifts?|out|heart|hr|strength))"
                r"|upper limit|at most|safe limit|limit (?:is|for|of|per)|最多|上限|最高|不超过|不能超过")
 # ...or at least / at most of any kind of amount ("女生每天最少吃多少热量": "不低于1200千卡" answers it)
-BOUND_ASKED = LIMIT_ASKED + r"|minimum|\bmin\b(?!\s*(?:ute|s\b))|at least|lowest|how low|最少|至少|最低|不低于|下限"
+BOUND_ASKED = LIMIT_ASKED + r"|too (?:many|much)|太多|过多|minimum|\bmin\b(?!\s*(?:ute|s\b))|at least|lowest|how low|最少|至少|最低|不低于|下限"
 QUANTITIES = [
     (r"g\s*/\s*kg|per k(?:g|ilo)|每公斤|每千克|/kg",
      _NUM + r"(?:m?g|ml|毫?克|毫升)\s*(?:/\s*kg|per kg|每公斤|/公斤)|每公斤(?:体重)?(?:约|摄入)?" + _NUM + r"(?:毫?克|毫升)"
@@ -47,7 +47,8 @@ QUANTITIES = [
      r"|每(?:隔)?" + _NUM + r"(?:周|天|个月)"),
     (r"how many (?:different )?(?:exercises|movements|lifts)|(?:几|多少)(?:个|种)(?:动作|练习)",
      _NUM + r"(?:个|种)?(?:(?!sets?\b|reps?\b)[a-z-]+\s+)?(?:动作|练习|exercises?|movements?|lifts?)"),
-    (r"\breps?\b|多少次|几次|几个|几组|多少组|\bsets?\b", _NUM + r"(?:reps?|repetitions?|次|组|sets?|个)"),
+    (r"\bsets?\b|几组|多少组", _NUM + r"(?:(?:hard|working|weekly|more)\s+)?(?:sets?\b|个?(?:有效|正式)?组)"),   # not "0-4 repetitions"
+    (r"\breps?\b|多少次|几次|几个", _NUM + r"(?:reps?|repetitions?|次|个)"),
     (r"how many steps|steps? (?:a|per|each) day|daily steps|多少步|几步|步数", _NUM + r"(?:steps?|步)"),
     (r"how (?:many|much|often|long)|多少|几|\btargets?\b|\bintake\b|\ballowance\b|\brda\b|recommended (?:amount|dose|daily)"
      r"|\bdos(?:e|age|ing)\b|推荐量|摄入量|建议量|标准量|剂量|用量"
@@ -58,6 +59,7 @@ DIGIT = re.compile(r"\d")
 # An amount stated as a bound ("beyond ~22 sets is junk volume", "不超过约10个有效组") answers "how much at
 # most", not "how much": a question that does not ask for a limit is answered first by a recommended amount.
 _BOUND_BEFORE = re.compile(r"(?:beyond|more than|over|above|exceed(?:s|ing)?|at most|no more than|up to|under|below|"
+                           r"keep(?:ing)? (?:it|them|this|each) (?:to|under|below)|"
                            r"minimum|at least|超过|不超过|多于|高于|低于|不低于|至少|最少|最多|以上|上限|下限)[^.。；;,，\d]{0,10}$", re.I)
 
 # Citation years are no amounts: "Hall & Guo 2017", "(2018)", "WHO 2020 guidelines", "2018年的荟萃分析" state no

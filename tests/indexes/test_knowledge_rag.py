@@ -363,3 +363,10 @@ def test_a_yes_or_no_answers_only_the_question_its_heading_asks(tmp_path):
         quantity, content = split_asked(query)
         found = index.composer.stating_section(hits, set(bm25.tokenize(content)), quantity)
         assert (found.section if found else None) == chosen, query
+
+
+def test_a_yes_or_no_goes_on_with_the_sentence_after_it(built):
+    index, _ = built
+    text = "No, not at normal amounts. Moderate cardio does not reduce muscle growth. To keep it small, rest 6 hours."
+    assert index.composer.method_sentences(text, {"cardio", "rest"}, n=2, start="No, not at normal amounts.") == [
+        "No, not at normal amounts.", "Moderate cardio does not reduce muscle growth."]

@@ -127,3 +127,12 @@ def test_an_either_or_question_is_no_yes_no_question():
     assert asked_quantity("should i do cardio before or after weights") is None
     assert asked_quantity("先做卧推还是先练三头") is None
     assert asked_quantity("should i do cardio after weights").yes_no
+
+
+def test_sets_and_reps_are_asked_apart_and_too_many_asks_for_the_bound():
+    sets = asked_quantity("how many sets per muscle per week")
+    assert sets.search("Intermediate lifters do best with 10-20 sets.") and sets.search("每周约10个有效组")
+    assert not sets.search("working sets taken to within about 0-4 repetitions of failure")
+    assert asked_quantity("how many reps for strength").search("1-6 reps")
+    assert asked_quantity("too many sets per week junk volume").limit
+    assert sets.only_as_bound("Keep it to about 10 hard sets per muscle in any single session.")
