@@ -328,41 +328,39 @@ def test_a_how_to_answer_quotes_the_method_in_order(built):
         "Double progression is the simplest method.", "Pick a rep range such as 8-12.", "Add a rep each session."]
 
 
-def test_a_stating_sentence_is_read_under_its_heading(tmp_path):
+def _stating_section_for(tmp_path, article, query, lang):
+    """The section a one-article index chooses to state what `query` asks (None when none states it)."""
     from indexes import bm25
     from indexes.quoting import split_asked
-    from tests.indexes import doc
 
     kb = tiny_kb()
-    kb.docs = {"supplements": doc("supplements", ("Supplements", "补剂"),
-                                  [("Beta-alanine", "Take 4-6 g a day in split doses."),
-                                   ("Creatine", "Take 3-5 g a day at any time.")],
-                                  [("β-丙氨酸", "每天4-6克，分次服用。"), ("肌酸", "每天3-5克，什么时间吃都可以。")])}
+    kb.docs = {article.id: article}
     index = KnowledgeIndex(kb, HashEmbedder(), tmp_path / "k")
-    for query, lang in (("creatine how many grams a day", "en"), ("肌酸每天吃几克", "zh")):
-        hits = index.search(query, 4, gate=False, lang=lang)
-        quantity, content = split_asked(query)
-        chosen = index.composer.stating_section(hits, set(bm25.tokenize(content)), quantity)
-        assert chosen.section in ("Creatine", "肌酸"), query
+    quantity, content = split_asked(query)
+    found = index.composer.stating_section(index.search(query, 4, gate=False, lang=lang),
+                                           set(bm25.tokenize(content)), quantity)
+    return found.section if found else None
+
+
+def test_a_stating_sentence_is_read_under_its_heading(tmp_path):
+    from tests.indexes import doc
+
+    article = doc("supplements", ("Supplements", "补剂"),
+                  [("Beta-alanine", "Take 4-6 g a day in split doses."), ("Creatine", "Take 3-5 g a day at any time.")],
+                  [("β-丙氨酸", "每天4-6克，分次服用。"), ("肌酸", "每天3-5克，什么时间吃都可以。")])
+    assert _stating_section_for(tmp_path, article, "creatine how many grams a day", "en") == "Creatine"
+    assert _stating_section_for(tmp_path, article, "肌酸每天吃几克", "zh") == "肌酸"
 
 
 def test_a_yes_or_no_answers_only_the_question_its_heading_asks(tmp_path):
-    from indexes import bm25
-    from indexes.quoting import split_asked
     from tests.indexes import doc
 
-    kb = tiny_kb()
-    kb.docs = {"doms": doc("doms", ("Muscle soreness", "肌肉酸痛"),
-                           [("What it is", "Soreness peaks 24-72 hours after training."),
-                            ("Is soreness a good sign?", "Not necessarily. Soreness fades as you adapt.")],
-                           [("是什么", "酸痛在训练后24-72小时达到高峰。"), ("酸痛是好信号吗？", "不一定。适应后酸痛会减轻。")])}
-    index = KnowledgeIndex(kb, HashEmbedder(), tmp_path / "k")
-    for query, lang, chosen in (("is soreness a good sign", "en", "Is soreness a good sign?"),
-                                ("is it normal that my legs hurt more on day three", "en", None)):
-        hits = index.search(query, 4, gate=False, lang=lang)
-        quantity, content = split_asked(query)
-        found = index.composer.stating_section(hits, set(bm25.tokenize(content)), quantity)
-        assert (found.section if found else None) == chosen, query
+    article = doc("doms", ("Muscle soreness", "肌肉酸痛"),
+                  [("What it is", "Soreness peaks 24-72 hours after training."),
+                   ("Is soreness a good sign?", "Not necessarily. Soreness fades as you adapt.")],
+                  [("是什么", "酸痛在训练后24-72小时达到高峰。"), ("酸痛是好信号吗？", "不一定。适应后酸痛会减轻。")])
+    assert _stating_section_for(tmp_path, article, "is soreness a good sign", "en") == "Is soreness a good sign?"
+    assert _stating_section_for(tmp_path, article, "is it normal that my legs hurt more on day three", "en") is None
 
 
 def test_a_yes_or_no_goes_on_with_the_sentence_after_it(built):
