@@ -229,16 +229,22 @@ def test_words_the_library_never_uses_keep_a_shared_name_word_out(dirs):
     assert lib._unknown_share("RDL") == 1.0 and lib._unknown_share("深蹲") == 0.0  # named requests are not checked
 
 
-def test_the_words_of_the_steps_tell_apart_exercises_of_the_same_facets(tmp_path, monkeypatch):
-    # seated, machine, knees: the hip adduction machine and its siblings all have them; 'squeeze the pads
-    # together' is in its steps alone
+# (query, the exercise it describes, the ranking signal that finds it, the value that turns that signal off):
+# - seated, machine, knees: the hip adduction machine and its siblings all have them; 'squeeze the pads together'
+#   is in its steps alone (STEPS_WEIGHT)
+# - kneeling, leaning back, quads: facets and steps say reverse Nordic; the keyword ranking prefers the stretch
+#   (DESCRIBED_FLOOR: an exercise both put first leads)
+@pytest.mark.parametrize("query, expected, signal, off", [
+    ("sit on the machine and squeeze the pads together with my knees", "machine_hip_adduction", "STEPS_WEIGHT", 0.0),
+    ("quads with no equipment, kneeling and leaning back", "reverse_nordic", "DESCRIBED_FLOOR", 1000),
+])
+def test_a_ranking_signal_finds_what_only_it_tells_apart(tmp_path, monkeypatch, query, expected, signal, off):
     from knowledge import load_knowledge
 
     lib = GifLibrary(load_knowledge(validate=False), HashEmbedder(), tmp_path / "i", tmp_path / "g")
-    query = "sit on the machine and squeeze the pads together with my knees"
-    assert lib.search(query, 1, gate=False)[0][0].id == "machine_hip_adduction"
-    monkeypatch.setattr(gif_library, "STEPS_WEIGHT", 0.0)
-    assert lib.search(query, 1, gate=False)[0][0].id != "machine_hip_adduction"
+    assert lib.search(query, 1, gate=False)[0][0].id == expected
+    monkeypatch.setattr(gif_library, signal, off)
+    assert lib.search(query, 1, gate=False)[0][0].id != expected
 
 
 def test_floor_lifts_an_exercise_both_lexical_rankings_put_first():
@@ -247,17 +253,6 @@ def test_floor_lifts_an_exercise_both_lexical_rankings_put_first():
     assert gif_library._floor(ranked, "b", 3) == ranked          # already high enough
     assert gif_library._floor(ranked, "z", 3) == ranked          # not ranked at all
     assert gif_library._floor(ranked[:2], "b", 3) == ranked[:2]  # fewer rows than the floor
-
-
-def test_an_exercise_the_facets_and_steps_both_put_first_leads(tmp_path, monkeypatch):
-    # kneeling, leaning back, quads: facets and steps say reverse Nordic; the keyword ranking prefers the stretch
-    from knowledge import load_knowledge
-
-    lib = GifLibrary(load_knowledge(validate=False), HashEmbedder(), tmp_path / "i", tmp_path / "g")
-    query = "quads with no equipment, kneeling and leaning back"
-    assert lib.search(query, 1, gate=False)[0][0].id == "reverse_nordic"
-    monkeypatch.setattr(gif_library, "DESCRIBED_FLOOR", 1000)
-    assert lib.search(query, 1, gate=False)[0][0].id != "reverse_nordic"
 
 
 def test_a_description_named_only_by_facet_words_is_ranked_as_a_description(tmp_path):
